@@ -1,0 +1,204 @@
+import { context } from "@opentelemetry/api";
+import type { Context } from "@opentelemetry/api";
+import type { ObservationType } from "@sightline/core";
+import type { Observation } from "./observation.js";
+
+/** How a wrapped stream reports back to its observation. */
+export interface StreamObserver {
+  readonly observation: Observation<ObservationType>;
+  /** The context the stream's producer runs in (the observation is active in it). */
+  readonly activeContext: Context;
+  readonly captureOutput: boolean;
+  readonly endOnExit: boolean;
+}
+
+const tag = (value: unknown): string => Object.prototype.toString.call(value);
+
+/** True for async generators and other async iterables that are not plain data. */
+export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function"
+  );
+}
+
+/** True for sync generator objects (arrays, strings, maps... are data, not streams). */
+export function isSyncGenerator(value: unknown): value is Generator<unknown> {
+  return tag(value) === "[object Generator]";
+}
+
+/** Collects chunks into the output: joined text when every chunk is a string, else the array. */
+class ChunkCollector {
+  private readonly chunks: unknown[] = [];
+  private allStrings = true;
+  constructor(private readonly capture: boolean) {}
+  add(chunk: unknown): void {
+    if (!this.capture) return;
+    if (typeof chunk !== "string") this.allStrings = false;
+    this.chunks.push(chunk);
+  }
+  output(): unknown {
+    return this.allStrings ? this.chunks.join("") : this.chunks;
+  }
+}
+
+function finish(observer: StreamObserver, collector: ChunkCollector, error?: unknown): void {
+  const { observation } = observer;
+  if (observation.isEnded) return;
+  if (error !== undefined) observation.recordError(error);
+  if (observer.captureOutput) observation.update({ output: collector.output() });
+  if (observer.endOnExit) observation.end();
+}
+
+function instrumentAsyncIterator<T>(iterator: AsyncIterator<T>, observer: StreamObserver): AsyncIterator<T> {
+  const collector = new ChunkCollector(observer.captureOutput);
+  let first = true;
+  return {
+    async next(...args: [] | [unknown]) {
+      try {
+        const result = await context.with(observer.activeContext, () => iterator.next(...args));
+        if (result.done) finish(observer, collector);
+        else {
+          if (first) {
+            first = false;
+            observer.observation.update({ completionStartTime: new Date() });
+          }
+          collector.add(result.value);
+        }
+        return result;
+      } catch (error) {
+        finish(observer, collector, error);
+        throw error;
+      }
+    },
+    async return(value?: unknown) {
+      // The consumer stopped early (break): end with what was produced so far.
+      finish(observer, collector);
+      if (typeof iterator.return === "function") return iterator.return(value as T);
+      return { done: true, value: value as T };
+    },
+    async throw(error?: unknown) {
+      finish(observer, collector, error);
+      if (typeof iterator.throw === "function") return iterator.throw(error);
+      throw error;
+    },
+  };
+}
+
+/**
+ * Wraps an async iterable (an LLM stream, an async generator) so that the observation ends when
+ * the stream is consumed, with `completionStartTime` at the first chunk and the chunks as output.
+ * Other properties of the stream object (e.g. `controller`, `toReadableStream`) stay reachable.
+ */
+export function wrapAsyncIterable<S extends AsyncIterable<unknown>>(stream: S, observer: StreamObserver): S {
+  if (tag(stream) === "[object AsyncGenerator]") {
+    const generator = stream as unknown as AsyncGenerator<unknown>;
+    const instrumented = instrumentAsyncIterator(generator, observer);
+    const wrapper = {
+      next: (...args: [] | [unknown]) => instrumented.next(...args),
+      return: (value?: unknown) => instrumented.return!(value),
+      throw: (error?: unknown) => instrumented.throw!(error),
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      [Symbol.toStringTag]: "AsyncGenerator",
+    };
+    return wrapper as unknown as S;
+  }
+  const isWebStream = typeof ReadableStream === "function" && stream instanceof ReadableStream;
+  return new Proxy(stream, {
+    get(target, property, _receiver) {
+      if (isWebStream) {
+        const web = target as unknown as ReadableStream<unknown>;
+        if (property === "getReader") {
+          return (options?: { mode?: "byob" }) => {
+            if (options?.mode === "byob") {
+              finish(observer, new ChunkCollector(false)); // byte readers are not followed
+              return web.getReader({ mode: "byob" });
+            }
+            return instrumentReader(web.getReader(), observer);
+          };
+        }
+        if (property === "pipeTo" || property === "pipeThrough" || property === "tee") {
+          // Handed to another consumer we cannot follow: end the observation at hand-off.
+          finish(observer, new ChunkCollector(false));
+        }
+      }
+      if (property === Symbol.asyncIterator) {
+        return () => instrumentAsyncIterator(target[Symbol.asyncIterator](), observer);
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** Wraps a sync generator the same way: the observation ends when it is exhausted or returned. */
+export function wrapSyncGenerator<T>(generator: Generator<T>, observer: StreamObserver): Generator<T> {
+  const collector = new ChunkCollector(observer.captureOutput);
+  let first = true;
+  const wrapper: Generator<T> = {
+    next(...args: [] | [unknown]) {
+      try {
+        const result = context.with(observer.activeContext, () => generator.next(...args));
+        if (result.done) finish(observer, collector);
+        else {
+          if (first) {
+            first = false;
+            observer.observation.update({ completionStartTime: new Date() });
+          }
+          collector.add(result.value);
+        }
+        return result;
+      } catch (error) {
+        finish(observer, collector, error);
+        throw error;
+      }
+    },
+    return(value: unknown) {
+      finish(observer, collector);
+      return generator.return(value);
+    },
+    throw(error: unknown) {
+      finish(observer, collector, error);
+      return generator.throw(error);
+    },
+    [Symbol.iterator]() {
+      return this;
+    },
+    [Symbol.toStringTag]: "Generator",
+  } as Generator<T>;
+  return wrapper;
+}
+
+function instrumentReader<T>(reader: ReadableStreamDefaultReader<T>, observer: StreamObserver): ReadableStreamDefaultReader<T> {
+  const collector = new ChunkCollector(observer.captureOutput);
+  let first = true;
+  return new Proxy(reader, {
+    get(target, property) {
+      if (property === "read") {
+        return async () => {
+          try {
+            const result = await target.read();
+            if (result.done) finish(observer, collector);
+            else {
+              if (first) {
+                first = false;
+                observer.observation.update({ completionStartTime: new Date() });
+              }
+              collector.add(result.value);
+            }
+            return result;
+          } catch (error) {
+            finish(observer, collector, error);
+            throw error;
+          }
+        };
+      }
+      if (property === "cancel" || property === "releaseLock") finish(observer, collector);
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
