@@ -19,7 +19,8 @@ function safeReplacer(): (this: unknown, key: string, value: unknown) => unknown
 /**
  * Serialises an attribute payload (input, output, metadata value, ...) the way the Langfuse wire
  * format expects: a string is sent as it is, `null`/`undefined` are omitted (undefined is
- * returned), anything else is JSON. Circular references become `"[Circular]"`, BigInts become
+ * returned), and so are values JSON cannot represent (functions, symbols), never their source
+ * text; anything else is JSON. Circular references become `"[Circular]"`, BigInts become
  * strings and Errors become `{ name, message, stack }`, so a value is never lost to a throw.
  *
  * @example
@@ -29,11 +30,10 @@ function safeReplacer(): (this: unknown, key: string, value: unknown) => unknown
 export function serializeValue(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === "string") return value;
+  if (typeof value === "function" || typeof value === "symbol") return undefined;
   if (value instanceof Error) return JSON.stringify(safeReplacer().call(undefined, "", value));
   try {
-    const json = JSON.stringify(value);
-    // Functions and symbols serialise to undefined.
-    return json === undefined ? String(value) : json;
+    return JSON.stringify(value);
   } catch {
     try {
       return JSON.stringify(value, safeReplacer()) ?? UNSERIALIZABLE;

@@ -52,6 +52,14 @@ export function observe<F extends (...args: any[]) => any, T extends Observation
     return value;
   };
 
+  const fail = (observation: Observation<ObservationType>, error: unknown): never => {
+    observation.recordError(error);
+    // As the Langfuse SDK does, so the error also shows where the output would be.
+    if (captureOutput) observation.update({ output: { error: String(error) } });
+    if (endOnExit) observation.end();
+    throw error;
+  };
+
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     const parent = parentContextFor(options);
     const input = !captureInput || args.length === 0 ? undefined : args.length === 1 ? args[0] : args;
@@ -68,18 +76,12 @@ export function observe<F extends (...args: any[]) => any, T extends Observation
       try {
         result = fn.apply(this, args);
       } catch (error) {
-        observation.recordError(error);
-        if (endOnExit) observation.end();
-        throw error;
+        return fail(observation, error);
       }
       if (isThenable(result)) {
         return result.then(
           (value) => settle(observation, activeContext, value),
-          (error: unknown) => {
-            observation.recordError(error);
-            if (endOnExit) observation.end();
-            throw error;
-          },
+          (error: unknown) => fail(observation, error),
         );
       }
       return settle(observation, activeContext, result);

@@ -6,7 +6,7 @@ const PROVIDER_SLOT = Symbol.for("sightline.tracerProvider");
 type ProviderHost = { [PROVIDER_SLOT]?: TracerProvider | null };
 
 let cachedTracer: Tracer | undefined;
-let cachedFor: TracerProvider | null | undefined;
+let cachedFor: TracerProvider | undefined;
 
 /**
  * Uses `provider` for Sightline observations instead of the global OpenTelemetry provider, e.g.
@@ -29,11 +29,13 @@ export function getSightlineTracerProvider(): TracerProvider {
  * Langfuse servers and processors treat the spans as their own (see ADR 0002).
  */
 export function getSightlineTracer(): Tracer {
-  const isolated = (globalThis as ProviderHost)[PROVIDER_SLOT] ?? null;
-  // The global provider is a proxy that resolves its delegate lazily, so caching its tracer is safe.
-  if (cachedTracer === undefined || cachedFor !== isolated) {
-    cachedFor = isolated;
-    cachedTracer = (isolated ?? trace.getTracerProvider()).getTracer(SDK_SCOPE_NAME, SDK_VERSION);
+  // Looked up on every call: `trace.disable()` or a new isolated provider replaces the provider
+  // object, and a tracer cached from the old one would send observations to a dead provider. The
+  // global provider is a proxy that resolves its delegate lazily, so its tracer can be cached.
+  const provider = getSightlineTracerProvider();
+  if (cachedTracer === undefined || cachedFor !== provider) {
+    cachedFor = provider;
+    cachedTracer = provider.getTracer(SDK_SCOPE_NAME, SDK_VERSION);
   }
   return cachedTracer;
 }

@@ -114,6 +114,7 @@ describe("observe", () => {
     assert.equal(span.attributes[A.OBSERVATION_STATUS_MESSAGE], "upstream 503");
     assert.deepEqual(span.status, { code: 2, message: "upstream 503" });
     assert.equal(span.events[0]?.name, "exception");
+    assert.equal(span.attributes[A.OBSERVATION_OUTPUT], '{"error":"Error: upstream 503"}');
     assert.ok(span.ended);
   });
 

@@ -95,3 +95,29 @@ export async function captureLogs<R>(fn: () => R | Promise<R>, level: LogLevel =
     configureLogger({ level: "NONE" });
   }
 }
+
+/**
+ * Decodes a JSON-encoded attribute of the wire format (everything that is not a plain string is
+ * sent as JSON). Fails the test if the attribute is missing or not a JSON string.
+ */
+export function jsonAttribute(span: ReadableSpan, key: string): unknown {
+  const raw = span.attributes[key];
+  if (typeof raw !== "string") throw new Error(`attribute ${key} of span ${span.name} is ${JSON.stringify(raw)}, not a JSON string`);
+  return JSON.parse(raw);
+}
+
+/** The id of a span's parent, or undefined for a root. */
+export function parentIdOf(span: ReadableSpan): string | undefined {
+  return span.parentSpanContext?.spanId;
+}
+
+/**
+ * Trees with every level's children sorted by name, for comparisons that do not depend on sibling
+ * order (OpenTelemetry start times have millisecond precision, so siblings started in the same
+ * millisecond cannot be ordered by time).
+ */
+export function canonicalTrees(nodes: readonly TreeNode[]): TreeNode[] {
+  return [...nodes]
+    .map((n) => ({ name: n.name, type: n.type, children: canonicalTrees(n.children) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
