@@ -50,7 +50,11 @@ export default tseslint.config(
     rules: restrict(["@sightline/tracing", "@sightline/otel", "@sightline/server", "@opentelemetry/*"]),
   },
   { files: ["packages/tracing/src/**"], rules: restrict(["@sightline/otel", "@sightline/server", "@opentelemetry/sdk-*"]) },
-  { files: ["packages/otel/src/**"], rules: restrict(["@sightline/server"]) },
+  { files: ["packages/otel/src/**"], rules: restrict(["@sightline/server", "sightline"]) },
+  {
+    files: ["packages/server/src/**"],
+    rules: restrict(["@sightline/tracing", "@sightline/otel", "sightline", "@opentelemetry/*"]),
+  },
   {
     files: ["packages/*/src/index.ts"],
     rules: {

@@ -29,7 +29,7 @@ export interface SightlineSpanProcessorOptions {
   flushIntervalMillis?: number;
   /** Langfuse-compatible alias of `flushIntervalMillis`, in seconds (`LANGFUSE_FLUSH_INTERVAL`). */
   flushInterval?: number;
-  /** Most spans held in memory; newer ones are dropped and counted (`*_MAX_QUEUE_SIZE`); default 2048. */
+  /** Most spans held in memory; newer ones are dropped and counted (`*_MAX_QUEUE_SIZE`); default 8192. */
   maxQueueSize?: number;
   /** Timeout of each HTTP request (`SIGHTLINE_TIMEOUT_MILLIS`); default 10000. */
   timeoutMillis?: number;

@@ -3,8 +3,8 @@ import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace-base";
 
 /*
  * Writes an OTLP `ExportTraceServiceRequest` in the protobuf JSON mapping straight from
- * ReadableSpans, as one string built by concatenation: no intermediate object tree, and
- * JSON.stringify only on strings. The output has the same fields, in the same order, as
+ * ReadableSpans: plain objects in the wire layout, serialised by one JSON.stringify (measured
+ * faster than string concatenation, which leaves a long rope for Buffer.from to flatten). The output has the same fields, in the same order, as
  * @opentelemetry/otlp-transformer's JsonTraceSerializer (the JS OTLP/HTTP JSON exporter), so any
  * OTLP receiver and the Langfuse server read it. Deliberate differences, where the reference loses
  * data: integers beyond 2^53 are sent as doubleValue (they are not exact integers any more), and
@@ -42,188 +42,126 @@ export function hrTimeToNanosString(time: HrTime): string {
 }
 
 /** A count field; ReadableSpans from other SDKs may leave it out (proto3's default is 0). */
-function count(value: number | undefined): string {
-  return typeof value === "number" ? String(value) : "0";
+function count(value: number | undefined): number {
+  return typeof value === "number" ? value : 0;
 }
 
-function encodeAnyValue(value: unknown): string {
+type JsonAnyValue = Record<string, unknown>;
+
+function anyValue(value: unknown): JsonAnyValue {
   switch (typeof value) {
     case "string":
-      return '{"stringValue":' + JSON.stringify(value) + "}";
+      return { stringValue: value };
     case "number":
-      if (Number.isSafeInteger(value)) return '{"intValue":' + String(value) + "}";
-      if (Number.isFinite(value)) return '{"doubleValue":' + String(value) + "}";
-      return '{"doubleValue":"' + (Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity") + '"}';
+      if (Number.isSafeInteger(value)) return { intValue: value };
+      if (Number.isFinite(value)) return { doubleValue: value };
+      return { doubleValue: Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity" };
     case "boolean":
-      return value ? '{"boolValue":true}' : '{"boolValue":false}';
+      return { boolValue: value };
     case "object":
-      if (value === null) return "{}";
+      if (value === null) return {};
       if (value instanceof Uint8Array) {
-        return '{"bytesValue":"' + Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") + '"}';
+        return { bytesValue: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
       }
-      if (Array.isArray(value)) {
-        let out = '{"arrayValue":{"values":[';
-        for (let i = 0; i < value.length; i++) {
-          if (i > 0) out += ",";
-          out += encodeAnyValue(value[i]);
-        }
-        return out + "]}}";
-      }
-      return '{"kvlistValue":{"values":' + encodeKeyValues(value as Record<string, unknown>) + "}}";
+      if (Array.isArray(value)) return { arrayValue: { values: value.map(anyValue) } };
+      return { kvlistValue: { values: keyValues(value as Record<string, unknown>) } };
     default:
-      return "{}";
+      return {};
   }
 }
 
-// Attribute keys repeat across spans: their encoded prefix is cached (bounded, so that
-// high-cardinality keys cannot grow it without limit).
-const KEY_PREFIX_CACHE_LIMIT = 4096;
-const keyPrefixCache = new Map<string, string>();
-
-function keyPrefix(key: string): string {
-  let prefix = keyPrefixCache.get(key);
-  if (prefix === undefined) {
-    prefix = '{"key":' + JSON.stringify(key) + ',"value":';
-    if (keyPrefixCache.size < KEY_PREFIX_CACHE_LIMIT) keyPrefixCache.set(key, prefix);
-  }
-  return prefix;
-}
-
-function encodeKeyValues(attributes: Readonly<Record<string, unknown>>): string {
-  let out = "[";
-  let first = true;
+function keyValues(attributes: Readonly<Record<string, unknown>>): { key: string; value: JsonAnyValue }[] {
   // Object.keys, not for..in: the reference serializer ignores inherited keys.
-  for (const key of Object.keys(attributes)) {
-    if (first) first = false;
-    else out += ",";
-    out += keyPrefix(key) + encodeAnyValue(attributes[key]) + "}";
+  const keys = Object.keys(attributes);
+  const out = new Array<{ key: string; value: JsonAnyValue }>(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    out[i] = { key, value: anyValue(attributes[key]) };
   }
-  return out + "]";
+  return out;
 }
 
-function encodeAttributes(attributes: Attributes | undefined): string {
-  return attributes === undefined ? "[]" : encodeKeyValues(attributes);
+function attributeList(attributes: Attributes | undefined): { key: string; value: JsonAnyValue }[] {
+  return attributes === undefined ? [] : keyValues(attributes);
 }
 
 function spanFlags(traceFlags: number, isRemote: boolean | undefined): number {
   return (traceFlags & 0xff) | FLAGS_HAS_IS_REMOTE | (isRemote === true ? FLAGS_IS_REMOTE : 0);
 }
 
-function encodeEvent(event: TimedEvent): string {
-  return (
-    '{"attributes":' +
-    encodeAttributes(event.attributes) +
-    ',"name":' +
-    JSON.stringify(event.name) +
-    ',"timeUnixNano":"' +
-    hrTimeToNanosString(event.time) +
-    '","droppedAttributesCount":' +
-    count(event.droppedAttributesCount) +
-    "}"
-  );
+function event(e: TimedEvent): object {
+  return {
+    attributes: attributeList(e.attributes),
+    name: e.name,
+    timeUnixNano: hrTimeToNanosString(e.time),
+    droppedAttributesCount: count(e.droppedAttributesCount),
+  };
 }
 
-function encodeLink(link: Link): string {
-  const context = link.context;
-  const traceState = context.traceState?.serialize();
-  return (
-    '{"attributes":' +
-    encodeAttributes(link.attributes) +
-    ',"spanId":' +
-    JSON.stringify(context.spanId) +
-    ',"traceId":' +
-    JSON.stringify(context.traceId) +
-    (traceState === undefined ? "" : ',"traceState":' + JSON.stringify(traceState)) +
-    ',"droppedAttributesCount":' +
-    count(link.droppedAttributesCount) +
-    ',"flags":' +
-    String(spanFlags(context.traceFlags, context.isRemote)) +
-    "}"
-  );
+function link(l: Link): object {
+  const context = l.context;
+  return {
+    attributes: attributeList(l.attributes),
+    spanId: context.spanId,
+    traceId: context.traceId,
+    traceState: context.traceState?.serialize(),
+    droppedAttributesCount: count(l.droppedAttributesCount),
+    flags: spanFlags(context.traceFlags, context.isRemote),
+  };
 }
 
-function encodeList<T>(items: readonly T[], encode: (item: T) => string): string {
-  if (items.length === 0) return "[]";
-  let out = "[";
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0) out += ",";
-    out += encode(items[i] as T);
-  }
-  return out + "]";
-}
-
-/** One span, with the fields in the reference serializer's order. */
-function encodeSpan(span: ReadableSpan): string {
+/** One span, with the fields in the reference serializer's order (undefined fields are omitted). */
+function spanObject(span: ReadableSpan): object {
   const context: SpanContext = span.spanContext();
   const parent = span.parentSpanContext;
-  const traceState = context.traceState?.serialize();
   const status = span.status;
-  let out = '{"traceId":' + JSON.stringify(context.traceId) + ',"spanId":' + JSON.stringify(context.spanId);
-  if (parent?.spanId) out += ',"parentSpanId":' + JSON.stringify(parent.spanId);
-  if (traceState !== undefined) out += ',"traceState":' + JSON.stringify(traceState);
-  out +=
-    ',"name":' +
-    JSON.stringify(span.name) +
+  return {
+    traceId: context.traceId,
+    spanId: context.spanId,
+    parentSpanId: parent?.spanId ? parent.spanId : undefined,
+    traceState: context.traceState?.serialize(),
+    name: span.name,
     // The API's SpanKind starts at INTERNAL = 0; OTLP reserves 0 for UNSPECIFIED.
-    ',"kind":' +
-    String(span.kind == null ? 0 : span.kind + 1) +
-    ',"startTimeUnixNano":"' +
-    hrTimeToNanosString(span.startTime) +
-    '","endTimeUnixNano":"' +
-    hrTimeToNanosString(span.endTime) +
-    '","attributes":' +
-    encodeKeyValues(span.attributes) +
-    ',"droppedAttributesCount":' +
-    count(span.droppedAttributesCount) +
-    ',"events":' +
-    encodeList(span.events, encodeEvent) +
-    ',"droppedEventsCount":' +
-    count(span.droppedEventsCount) +
-    ',"status":{"code":' +
-    String(status.code) +
-    (status.message === undefined ? "" : ',"message":' + JSON.stringify(status.message)) +
-    '},"links":' +
-    encodeList(span.links, encodeLink) +
-    ',"droppedLinksCount":' +
-    count(span.droppedLinksCount) +
-    ',"flags":' +
-    String(spanFlags(context.traceFlags, parent?.isRemote)) +
-    "}";
-  return out;
+    kind: span.kind == null ? 0 : span.kind + 1,
+    startTimeUnixNano: hrTimeToNanosString(span.startTime),
+    endTimeUnixNano: hrTimeToNanosString(span.endTime),
+    attributes: keyValues(span.attributes),
+    droppedAttributesCount: count(span.droppedAttributesCount),
+    events: span.events.length === 0 ? [] : span.events.map(event),
+    droppedEventsCount: count(span.droppedEventsCount),
+    status: status.message === undefined ? { code: status.code } : { code: status.code, message: status.message },
+    links: span.links.length === 0 ? [] : span.links.map(link),
+    droppedLinksCount: count(span.droppedLinksCount),
+    flags: spanFlags(context.traceFlags, parent?.isRemote),
+  };
 }
 
-function encodeScope(scope: Scope): string {
+function scopeObject(scope: Scope): object {
   const attributes = (scope as { attributes?: Attributes }).attributes;
   const dropped = (scope as { droppedAttributesCount?: number }).droppedAttributesCount;
-  let out = '{"name":' + JSON.stringify(scope.name);
-  if (scope.version !== undefined) out += ',"version":' + JSON.stringify(scope.version);
-  if (attributes !== undefined && Object.keys(attributes).length > 0) {
-    out += ',"attributes":' + encodeKeyValues(attributes) + ',"droppedAttributesCount":' + String(dropped ?? 0);
-  }
-  return out + "}";
+  const hasAttributes = attributes !== undefined && Object.keys(attributes).length > 0;
+  return {
+    name: scope.name,
+    version: scope.version,
+    attributes: hasAttributes ? keyValues(attributes) : undefined,
+    droppedAttributesCount: hasAttributes ? (dropped ?? 0) : undefined,
+  };
 }
 
-/** The `resource` object and the trailing `schemaUrl` field of a ResourceSpans. */
-interface EncodedResource {
-  readonly resource: string;
-  readonly schemaUrlField: string;
-}
+// Resources are long-lived and shared by all spans of a provider: build each once.
+const resourceCache = new WeakMap<Resource, object>();
 
-// Resources are long-lived and shared by all spans of a provider: encode each once.
-const resourceCache = new WeakMap<Resource, EncodedResource>();
-
-function encodeResource(resource: Resource): EncodedResource {
+function resourceObject(resource: Resource): object {
   const cached = resourceCache.get(resource);
   if (cached !== undefined) return cached;
-  const schemaUrl = resource.schemaUrl;
-  const schemaUrlField = schemaUrl ? ',"schemaUrl":' + JSON.stringify(schemaUrl) : "";
-  const encoded: EncodedResource = {
-    resource: '{"attributes":' + encodeKeyValues(resource.attributes) + ',"droppedAttributesCount":0' + schemaUrlField + "}",
-    schemaUrlField,
+  const built = {
+    attributes: keyValues(resource.attributes),
+    droppedAttributesCount: 0,
+    schemaUrl: resource.schemaUrl || undefined,
   };
   // Attributes still being detected may change: only settled resources are cached.
-  if (resource.asyncAttributesPending !== true) resourceCache.set(resource, encoded);
-  return encoded;
+  if (resource.asyncAttributesPending !== true) resourceCache.set(resource, built);
+  return built;
 }
 
 function scopeKey(scope: Scope): string {
@@ -251,31 +189,19 @@ export function encodeOtlpJson(spans: readonly ReadableSpan[]): string {
     if (group === undefined) byScope.set(key, [span]);
     else group.push(span);
   }
-
-  let out = '{"resourceSpans":[';
-  let firstResource = true;
+  const resourceSpans: object[] = [];
   for (const [resource, byScope] of byResource) {
-    if (firstResource) firstResource = false;
-    else out += ",";
-    const encoded = encodeResource(resource);
-    out += '{"resource":' + encoded.resource + ',"scopeSpans":[';
-    let firstScope = true;
+    const scopeSpans: object[] = [];
     for (const group of byScope.values()) {
       const head = group[0];
       if (head === undefined) continue;
-      if (firstScope) firstScope = false;
-      else out += ",";
       const scope = head.instrumentationScope;
-      out += '{"scope":' + encodeScope(scope) + ',"spans":[';
-      for (let i = 0; i < group.length; i++) {
-        if (i > 0) out += ",";
-        out += encodeSpan(group[i] as ReadableSpan);
-      }
-      out += "]";
-      if (scope.schemaUrl !== undefined) out += ',"schemaUrl":' + JSON.stringify(scope.schemaUrl);
-      out += "}";
+      scopeSpans.push({ scope: scopeObject(scope), spans: group.map(spanObject), schemaUrl: scope.schemaUrl });
     }
-    out += "]" + encoded.schemaUrlField + "}";
+    const resourceBuilt = resourceObject(resource) as { schemaUrl?: string };
+    resourceSpans.push({ resource: resourceBuilt, scopeSpans, schemaUrl: resourceBuilt.schemaUrl });
   }
-  return out + "]}";
+  // One JSON.stringify over plain objects is faster than string concatenation (no long rope to
+  // flatten, far less garbage), and it omits the undefined fields exactly as the reference does.
+  return JSON.stringify({ resourceSpans });
 }

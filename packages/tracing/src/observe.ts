@@ -44,9 +44,15 @@ export function observe<F extends (...args: any[]) => any, T extends Observation
   const endOnExit = options.endOnExit !== false;
 
   const settle = (observation: Observation<ObservationType>, activeContext: ReturnType<typeof context.active>, value: unknown): unknown => {
-    const observer = { observation, activeContext, captureOutput, endOnExit };
-    if (isSyncGenerator(value)) return wrapSyncGenerator(value, observer);
-    if (isAsyncIterable(value) && !isNodeStream(value)) return wrapAsyncIterable(value, observer);
+    // Plain values (the common case) skip the stream checks: only objects can be streams.
+    if (value !== null && typeof value === "object") {
+      if (isSyncGenerator(value)) {
+        return wrapSyncGenerator(value, { observation, activeContext, captureOutput, endOnExit });
+      }
+      if (isAsyncIterable(value) && !isNodeStream(value)) {
+        return wrapAsyncIterable(value, { observation, activeContext, captureOutput, endOnExit });
+      }
+    }
     if (captureOutput && value !== undefined) observation.update({ output: value });
     if (endOnExit) observation.end();
     return value;

@@ -72,32 +72,41 @@ function runActive<T extends ObservationType, R>(
   fn: (observation: Observation<T>) => R,
   endOnExit: boolean,
 ): R {
-  return context.with(activeContext, () => {
-    checkContextPropagation(activeContext);
-    let result: R;
-    try {
-      result = fn(observation);
-    } catch (error) {
-      observation.recordError(error);
-      if (endOnExit) observation.end();
-      throw error;
-    }
-    if (isThenable(result)) {
-      return result.then(
-        (value) => {
-          if (endOnExit) observation.end();
-          return value;
-        },
-        (error: unknown) => {
-          observation.recordError(error);
-          if (endOnExit) observation.end();
-          throw error;
-        },
-      ) as R;
-    }
+  // Arguments are passed through context.with rather than captured in a closure: this runs once
+  // per active observation, on the caller's path.
+  return context.with(activeContext, runBody<T, R>, undefined, observation, activeContext, fn, endOnExit);
+}
+
+function runBody<T extends ObservationType, R>(
+  observation: Observation<T>,
+  activeContext: Context,
+  fn: (observation: Observation<T>) => R,
+  endOnExit: boolean,
+): R {
+  checkContextPropagation(activeContext);
+  let result: R;
+  try {
+    result = fn(observation);
+  } catch (error) {
+    observation.recordError(error);
     if (endOnExit) observation.end();
-    return result;
-  });
+    throw error;
+  }
+  if (isThenable(result)) {
+    return result.then(
+      (value) => {
+        if (endOnExit) observation.end();
+        return value;
+      },
+      (error: unknown) => {
+        observation.recordError(error);
+        if (endOnExit) observation.end();
+        throw error;
+      },
+    ) as R;
+  }
+  if (endOnExit) observation.end();
+  return result;
 }
 
 function parentContextFor(options: { parentSpanContext?: StartObservationOptions["parentSpanContext"] } | undefined): Context {

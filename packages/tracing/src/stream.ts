@@ -25,7 +25,12 @@ export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown>
 
 /** True for sync generator objects (arrays, strings, maps... are data, not streams). */
 export function isSyncGenerator(value: unknown): value is Generator<unknown> {
-  return tag(value) === "[object Generator]";
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    typeof (value as { next?: unknown }).next === "function" &&
+    tag(value) === "[object Generator]"
+  );
 }
 
 /** Collects chunks into the output: joined text when every chunk is a string, else the array. */
