@@ -1,0 +1,109 @@
+import { SightlineAttributes as A, SDK_SCOPE_NAME } from "@sightline/core";
+import type { DecodedSpan } from "../otlp/otlp-span.js";
+import type { ObservationRecord, TraceContribution } from "../storage/records.js";
+import { LangfuseCompat } from "./convention-keys.js";
+import { readCostDetails } from "./cost.js";
+import { readDeployment } from "./environment.js";
+import type { Deployment } from "./environment.js";
+import { inferObservationType } from "./infer-type.js";
+import { extractInputOutput } from "./io-extraction.js";
+import { readLevel } from "./level.js";
+import { addLeftovers, readObservationMetadata, readTraceMetadata } from "./metadata.js";
+import { readModelName, readModelParameters } from "./model.js";
+import { observationName } from "./observation-name.js";
+import { readPrompt } from "./prompt.js";
+import { SpanAttributes, toBoolean } from "./span-attributes.js";
+import { readCompletionStart } from "./timestamps.js";
+import { readTraceFields } from "./trace-fields.js";
+import type { TraceFields } from "./trace-fields.js";
+import { readUsageDetails } from "./usage.js";
+
+/** Keys that mark a span as the root of what one application exported. */
+const APP_ROOT_KEYS: readonly string[] = [A.APP_ROOT, LangfuseCompat.AS_ROOT];
+
+/**
+ * Maps one decoded span to an observation. Pure: the result depends on the span only, and the
+ * span is not modified. Never throws on odd attribute values: whatever cannot be read as a field
+ * stays visible as metadata.
+ *
+ * The Langfuse keys come first, then the OpenTelemetry GenAI conventions, OpenInference and the
+ * Vercel AI SDK (each field's file lists its sources in order). Attributes that no rule used are
+ * kept under `metadata.attributes` for spans of other instrumentations; spans of the Langfuse-
+ * compatible SDKs (scope `langfuse-sdk`) carry only Langfuse keys, which all become fields.
+ *
+ * @example
+ * const observation = mapSpan(decodedSpan);
+ * observation.type; // "GENERATION"
+ */
+export function mapSpan(span: DecodedSpan): ObservationRecord {
+  const attrs = new SpanAttributes(span.attributes);
+  const scope = { name: span.scope.name, ...(span.scope.version !== undefined ? { version: span.scope.version } : {}) };
+
+  const type = inferObservationType({ attrs, resource: span.resource, scope: span.scope });
+  if (attrs.has(A.OBSERVATION_TYPE)) attrs.consume(A.OBSERVATION_TYPE);
+  const name = observationName(attrs, span.name);
+  const deployment = readDeployment(attrs, span.resource);
+  const { level, statusMessage } = readLevel(attrs, span);
+  const completionStartTimeNs = readCompletionStart(attrs, span.startTimeUnixNano);
+  const model = readModelName(attrs);
+  const modelParameters = readModelParameters(attrs);
+  const modelCall = type === "GENERATION" || type === "EMBEDDING";
+  const usageDetails = readUsageDetails(attrs, modelCall);
+  const costDetails = readCostDetails(attrs, modelCall);
+  const { promptName, promptVersion } = readPrompt(attrs);
+  const traceFields = readTraceFields(attrs);
+  const isAppRoot = isRoot(span, attrs);
+
+  const io = extractInputOutput({ attrs, events: span.events, scopeName: span.scope.name });
+  const metadata = readObservationMetadata(attrs);
+  const traceMetadata = readTraceMetadata(attrs);
+  if (span.scope.name !== SDK_SCOPE_NAME) addLeftovers(metadata, attrs, span.events, io.usedEvents);
+
+  return {
+    id: span.spanId,
+    traceId: span.traceId,
+    parentObservationId: span.parentSpanId !== undefined && span.parentSpanId !== "" ? span.parentSpanId : null,
+    name,
+    type,
+    startTimeNs: span.startTimeUnixNano,
+    endTimeNs: span.endTimeUnixNano > 0n ? span.endTimeUnixNano : null,
+    completionStartTimeNs,
+    level,
+    statusMessage,
+    version: deployment.version,
+    environment: deployment.environment,
+    input: io.input,
+    output: io.output,
+    metadata,
+    model,
+    modelParameters,
+    usageDetails,
+    costDetails,
+    promptName,
+    promptVersion,
+    isAppRoot,
+    trace: traceContribution(traceFields, traceMetadata, deployment),
+    resourceAttributes: span.resource,
+    scope,
+  };
+}
+
+/** A span without a parent, or one its exporter marked as the root of its subtree. */
+function isRoot(span: DecodedSpan, attrs: SpanAttributes): boolean {
+  let marked = false;
+  for (const key of APP_ROOT_KEYS) {
+    if (toBoolean(attrs.get(key)) === true) marked = true;
+    if (attrs.has(key)) attrs.consume(key);
+  }
+  return marked || span.parentSpanId === undefined || span.parentSpanId === "";
+}
+
+/** What the span says about its trace: only what it states (absent fields say nothing). */
+function traceContribution(fields: TraceFields, metadata: Record<string, unknown>, deployment: Deployment): TraceContribution {
+  const out: TraceContribution = fields;
+  if (Object.keys(metadata).length > 0) out.metadata = metadata;
+  if (deployment.release !== null) out.release = deployment.release;
+  if (deployment.version !== null) out.version = deployment.version;
+  if (deployment.environmentGiven) out.environment = deployment.environment;
+  return out;
+}
