@@ -1,0 +1,172 @@
+import type { AttributeMap } from "../../otlp/otlp-span.js";
+import type { LevelName, ObservationRecord, ObservationTypeName, StoredObservation, TraceContribution } from "../records.js";
+import { contributionOf, costPicoOf, isPresent, tokensOf } from "../trace-derivation.js";
+import type { ObservationContribution } from "../trace-derivation.js";
+
+/** The observation columns, in the order of `observationValues`. */
+export const OBSERVATION_COLUMNS = [
+  "project_id",
+  "trace_id",
+  "id",
+  "parent_id",
+  "name",
+  "type",
+  "start_ns",
+  "end_ns",
+  "completion_start_ns",
+  "level",
+  "status_message",
+  "version",
+  "environment",
+  "input",
+  "output",
+  "metadata",
+  "model",
+  "model_parameters",
+  "usage_details",
+  "cost_details",
+  "prompt_name",
+  "prompt_version",
+  "is_app_root",
+  "trace_contribution",
+  "trace_input",
+  "trace_output",
+  "tokens",
+  "cost_pico",
+  "resource_attributes",
+  "scope",
+  "created_at_ms",
+] as const;
+
+/** The columns read back to build a `StoredObservation` (all but the derivation helpers). */
+export const OBSERVATION_SELECT = OBSERVATION_COLUMNS.filter((c) => c !== "tokens" && c !== "cost_pico" && c !== "created_at_ms")
+  .map((c) => `o.${c}`)
+  .join(", ");
+
+/** The columns that `contributionOfRow` reads: everything a trace needs from an observation. */
+export const CONTRIBUTION_SELECT =
+  "o.id, o.start_ns, o.end_ns, o.parent_id, o.is_app_root, o.name, o.environment, o.level, o.tokens, o.cost_pico, " +
+  "o.trace_contribution, o.trace_input IS NOT NULL AS has_trace_input, o.trace_output IS NOT NULL AS has_trace_output";
+
+/** A row as returned with safe integers on (INTEGER columns are BigInt). */
+type Row = Record<string, unknown>;
+
+/**
+ * JSON text for a value, or NULL for undefined/null. Never throws: a value JSON cannot represent
+ * (a BigInt, a cycle) is stored as its string form rather than failing the whole batch.
+ */
+export function toJson(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  try {
+    return JSON.stringify(value) ?? null;
+  } catch {
+    return JSON.stringify(String(value));
+  }
+}
+
+/** Parses stored JSON text; NULL reads back as null. */
+export function fromJson(text: unknown): unknown {
+  if (typeof text !== "string") return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** The insert parameters of one record, in `OBSERVATION_COLUMNS` order. */
+export function observationValues(projectId: string, o: ObservationRecord, nowMs: number): unknown[] {
+  const { input: traceInput, output: traceOutput, ...contribution } = o.trace;
+  return [
+    projectId,
+    o.traceId,
+    o.id,
+    o.parentObservationId,
+    o.name,
+    o.type,
+    o.startTimeNs,
+    o.endTimeNs,
+    o.completionStartTimeNs,
+    o.level,
+    o.statusMessage,
+    o.version,
+    o.environment,
+    toJson(o.input),
+    toJson(o.output),
+    toJson(o.metadata) ?? "{}",
+    o.model,
+    toJson(o.modelParameters),
+    toJson(o.usageDetails) ?? "{}",
+    toJson(o.costDetails) ?? "{}",
+    o.promptName,
+    o.promptVersion,
+    o.isAppRoot ? 1 : 0,
+    toJson(contribution) ?? "{}",
+    isPresent(traceInput) ? toJson(traceInput) : null,
+    isPresent(traceOutput) ? toJson(traceOutput) : null,
+    tokensOf(o.usageDetails),
+    costPicoOf(o.costDetails),
+    toJson(o.resourceAttributes) ?? "{}",
+    toJson(o.scope) ?? "{}",
+    nowMs,
+  ];
+}
+
+/** The derivation contribution of a stored row selected with `CONTRIBUTION_SELECT`. */
+export function contributionOfRow(row: Row): ObservationContribution {
+  return contributionOf({
+    id: row["id"] as string,
+    startNs: row["start_ns"] as bigint,
+    endNs: (row["end_ns"] as bigint | null) ?? null,
+    parentObservationId: (row["parent_id"] as string | null) ?? null,
+    isAppRoot: Number(row["is_app_root"]) === 1,
+    name: row["name"] as string,
+    environment: row["environment"] as string,
+    level: row["level"] as LevelName,
+    tokens: Number(row["tokens"]),
+    costPico: BigInt(row["cost_pico"] as bigint),
+    trace: asObject(fromJson(row["trace_contribution"])) as TraceContribution,
+    hasInput: Number(row["has_trace_input"]) === 1,
+    hasOutput: Number(row["has_trace_output"]) === 1,
+  });
+}
+
+/** A stored observation from a row selected with `OBSERVATION_SELECT`. */
+export function observationFromRow(row: Row): StoredObservation {
+  const trace = asObject(fromJson(row["trace_contribution"])) as TraceContribution;
+  if (row["trace_input"] !== null) trace.input = fromJson(row["trace_input"]);
+  if (row["trace_output"] !== null) trace.output = fromJson(row["trace_output"]);
+  const promptVersion = row["prompt_version"];
+  return {
+    projectId: row["project_id"] as string,
+    id: row["id"] as string,
+    traceId: row["trace_id"] as string,
+    parentObservationId: (row["parent_id"] as string | null) ?? null,
+    name: row["name"] as string,
+    type: row["type"] as ObservationTypeName,
+    startTimeNs: row["start_ns"] as bigint,
+    endTimeNs: (row["end_ns"] as bigint | null) ?? null,
+    completionStartTimeNs: (row["completion_start_ns"] as bigint | null) ?? null,
+    level: row["level"] as LevelName,
+    statusMessage: (row["status_message"] as string | null) ?? null,
+    version: (row["version"] as string | null) ?? null,
+    environment: row["environment"] as string,
+    input: fromJson(row["input"]),
+    output: fromJson(row["output"]),
+    metadata: asObject(fromJson(row["metadata"])),
+    model: (row["model"] as string | null) ?? null,
+    modelParameters: row["model_parameters"] === null ? null : asObject(fromJson(row["model_parameters"])),
+    usageDetails: asObject(fromJson(row["usage_details"])) as Record<string, number>,
+    costDetails: asObject(fromJson(row["cost_details"])) as Record<string, number>,
+    promptName: (row["prompt_name"] as string | null) ?? null,
+    promptVersion: promptVersion === null || promptVersion === undefined ? null : Number(promptVersion),
+    isAppRoot: Number(row["is_app_root"]) === 1,
+    trace,
+    resourceAttributes: asObject(fromJson(row["resource_attributes"])) as AttributeMap,
+    scope: asObject(fromJson(row["scope"])) as StoredObservation["scope"],
+  };
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}

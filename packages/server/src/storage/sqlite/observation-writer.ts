@@ -1,0 +1,161 @@
+import type { Database, Statement } from "better-sqlite3";
+import type { ObservationRecord } from "../records.js";
+import type { InsertResult } from "../trace-store.js";
+import {
+  addContribution,
+  contributionOf,
+  deriveTrace,
+  newAggregate,
+  replaceContribution,
+  sourceOfRecord,
+} from "../trace-derivation.js";
+import { parseAggregate, serializeAggregate } from "../trace-aggregate-json.js";
+import type { ObservationContribution, TraceAggregate } from "../trace-derivation.js";
+import { GroupAggregates, UserSessionPairs } from "./group-aggregates.js";
+import { COUNTER } from "./project-counters.js";
+import type { ProjectCounters } from "./project-counters.js";
+import { CONTRIBUTION_SELECT, OBSERVATION_COLUMNS, contributionOfRow, observationValues } from "./observation-row.js";
+import { TraceRows, summaryOf } from "./trace-row.js";
+
+/** Columns a replaced copy keeps: its identity and when it was first stored. */
+const KEPT_ON_REPLACE = new Set<string>(["project_id", "trace_id", "id", "created_at_ms"]);
+const REPLACED_INDEXES = OBSERVATION_COLUMNS.flatMap((column, index) => (KEPT_ON_REPLACE.has(column) ? [] : [index]));
+
+/**
+ * Writes a batch of observations and everything derived from them in ONE transaction: the
+ * observation rows, each touched trace (folded incrementally from its stored derivation state, so
+ * a batch costs O(batch) however large the trace), its tag rows, and the session and user
+ * aggregates. A span stored before (an SDK retry) is replaced in place and counted once: an
+ * identical copy changes nothing; a changed copy is swapped in exactly when its old contribution
+ * can be retracted (`replaceContribution`), and only otherwise is that one trace recomputed from
+ * its rows.
+ */
+export class ObservationWriter {
+  private readonly insert: Statement;
+  private readonly readExisting: Statement;
+  private readonly replace: Statement;
+  private readonly traceContributions: Statement;
+  private readonly traces: TraceRows;
+  private readonly sessions: GroupAggregates;
+  private readonly users: GroupAggregates;
+  private readonly pairs: UserSessionPairs;
+  private readonly counters: ProjectCounters;
+  private readonly transaction: (projectId: string, records: readonly ObservationRecord[]) => InsertResult;
+
+  /** `onReplaced` hears of every replaced row, so the full-text index can refresh it. */
+  constructor(
+    db: Database,
+    counters: ProjectCounters,
+    private readonly onReplaced: (rowId: bigint) => void,
+  ) {
+    this.counters = counters;
+    const columns = OBSERVATION_COLUMNS.join(", ");
+    const placeholders = OBSERVATION_COLUMNS.map(() => "?").join(", ");
+    this.insert = db.prepare(
+      `INSERT INTO observations (${columns}) VALUES (${placeholders}) ON CONFLICT (project_id, id, trace_id) DO NOTHING`,
+    );
+    this.readExisting = db.prepare(
+      `SELECT o.rowid AS row_id, o.type, ${CONTRIBUTION_SELECT} FROM observations o WHERE o.project_id = ? AND o.id = ? AND o.trace_id = ?`,
+    );
+    const assignments = REPLACED_INDEXES.map((index) => `${OBSERVATION_COLUMNS[index]} = ?`).join(", ");
+    this.replace = db.prepare(`UPDATE observations SET ${assignments} WHERE rowid = ?`);
+    this.traceContributions = db.prepare(`SELECT ${CONTRIBUTION_SELECT} FROM observations o WHERE o.project_id = ? AND o.trace_id = ?`);
+    this.traces = new TraceRows(db, counters);
+    this.sessions = new GroupAggregates(db, "sessions", "session_id", (t) => t.sessionId);
+    this.users = new GroupAggregates(db, "users", "user_id", (t) => t.userId);
+    this.pairs = new UserSessionPairs(db);
+    // IMMEDIATE: take the write lock up front rather than failing to upgrade a read lock later.
+    this.transaction = db.transaction((projectId: string, records: readonly ObservationRecord[]) => this.writeAll(projectId, records)).immediate;
+  }
+
+  /** Writes the batch; returns once committed. */
+  write(projectId: string, records: readonly ObservationRecord[]): InsertResult {
+    if (records.length === 0) return { written: 0, traceIds: [] };
+    try {
+      return this.transaction(projectId, records);
+    } finally {
+      this.counters.discard();
+    }
+  }
+
+  private writeAll(projectId: string, records: readonly ObservationRecord[]): InsertResult {
+    const byTrace = new Map<string, ObservationRecord[]>();
+    for (const record of records) {
+      const group = byTrace.get(record.traceId);
+      if (group === undefined) byTrace.set(record.traceId, [record]);
+      else group.push(record);
+    }
+    const nowMs = Date.now();
+    const changed: string[] = [];
+    for (const [traceId, group] of byTrace) {
+      if (this.writeTrace(projectId, traceId, group, nowMs)) changed.push(traceId);
+    }
+    this.counters.flush(projectId);
+    return { written: records.length, traceIds: changed };
+  }
+
+  /** Writes one trace's observations and its derived rows; true when the trace changed. */
+  private writeTrace(projectId: string, traceId: string, group: readonly ObservationRecord[], nowMs: number): boolean {
+    const old = this.traces.state(projectId, traceId);
+    let aggregate: TraceAggregate | null = old === null ? null : parseAggregate(old.derivation);
+    let recompute = false;
+    for (const record of group) {
+      const values = observationValues(projectId, record, nowMs);
+      const contribution = contributionOf(sourceOfRecord(record));
+      if (this.insert.run(values).changes === 1) {
+        this.countObservation(record.type, record.level, 1);
+        if (aggregate === null) aggregate = newAggregate(contribution);
+        else if (!recompute) addContribution(aggregate, contribution);
+        continue;
+      }
+      const existing = this.readExisting.get(projectId, record.id, traceId) as Record<string, unknown>;
+      this.replace.run(...REPLACED_INDEXES.map((index) => values[index]), existing["row_id"]);
+      this.onReplaced(existing["row_id"] as bigint);
+      this.countObservation(existing["type"] as string, existing["level"] as string, -1);
+      this.countObservation(record.type, record.level, 1);
+      if (recompute || aggregate === null) {
+        recompute = true;
+        continue;
+      }
+      const previous = contributionOfRow(existing);
+      if (!sameContribution(previous, contribution) && !replaceContribution(aggregate, previous, contribution)) recompute = true;
+    }
+    if (recompute) aggregate = this.recompute(projectId, traceId);
+    if (aggregate === null) return false;
+    const derivation = serializeAggregate(aggregate);
+    if (old !== null && derivation === old.derivation) return false;
+    const trace = deriveTrace(aggregate);
+    this.traces.write(projectId, traceId, trace, derivation, old, nowMs);
+    if (old === null) this.counters.bump(COUNTER.traces, 1);
+    const summary = summaryOf(traceId, trace);
+    this.sessions.apply(projectId, old?.summary ?? null, summary);
+    this.users.apply(projectId, old?.summary ?? null, summary);
+    this.pairs.apply(projectId, old?.summary ?? null, summary);
+    return true;
+  }
+
+  private countObservation(type: string, level: string, delta: 1 | -1): void {
+    this.counters.bump(COUNTER.observations, delta);
+    this.counters.bump(COUNTER.type(type), delta);
+    this.counters.bump(COUNTER.level(level), delta);
+  }
+
+  /** Folds every stored observation of the trace: the slow path, only for a non-retractable replacement. */
+  private recompute(projectId: string, traceId: string): TraceAggregate | null {
+    let aggregate: TraceAggregate | null = null;
+    for (const row of this.traceContributions.iterate(projectId, traceId)) {
+      const contribution = contributionOfRow(row as Record<string, unknown>);
+      if (aggregate === null) aggregate = newAggregate(contribution);
+      else addContribution(aggregate, contribution);
+    }
+    return aggregate;
+  }
+}
+
+function sameContribution(a: ObservationContribution, b: ObservationContribution): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: ObservationContribution): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? String(v) : v));
+}

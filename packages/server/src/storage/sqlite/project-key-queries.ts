@@ -1,0 +1,90 @@
+import type { Database, Statement } from "better-sqlite3";
+import type { ApiKeyRecord, ProjectRecord } from "../records.js";
+
+type Row = Record<string, unknown>;
+
+/** Thrown by `createApiKey` when the public key is already taken (by any project). */
+export class DuplicatePublicKeyError extends Error {
+  constructor(publicKey: string) {
+    super(`An API key with public key ${publicKey} already exists.`);
+    this.name = "DuplicatePublicKeyError";
+  }
+}
+
+/** Projects and API keys. A revoked key stays stored, so auth can tell "revoked" from "unknown". */
+export class ProjectKeyQueries {
+  private readonly insertProject: Statement;
+  private readonly project: Statement;
+  private readonly projects: Statement;
+  private readonly insertKey: Statement;
+  private readonly keyByPublic: Statement;
+  private readonly keysOfProject: Statement;
+  private readonly revoke: Statement;
+
+  constructor(db: Database) {
+    this.insertProject = db.prepare(`INSERT INTO projects (id, name, created_at_ms) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`);
+    this.project = db.prepare(`SELECT * FROM projects WHERE id = ?`);
+    this.projects = db.prepare(`SELECT * FROM projects ORDER BY created_at_ms, id`);
+    this.insertKey = db.prepare(
+      `INSERT INTO api_keys (id, project_id, public_key, secret_hash, display_secret_key, note, created_at_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.keyByPublic = db.prepare(`SELECT * FROM api_keys WHERE public_key = ?`);
+    this.keysOfProject = db.prepare(`SELECT * FROM api_keys WHERE project_id = ? ORDER BY created_at_ms, id`);
+    // Revoking twice keeps the first revocation time.
+    this.revoke = db.prepare(`UPDATE api_keys SET revoked_at_ms = coalesce(revoked_at_ms, ?) WHERE project_id = ? AND id = ?`);
+  }
+
+  /** Creates the project unless it exists (its name is then left as it is); returns it. */
+  ensureProject(id: string, name: string): ProjectRecord {
+    this.insertProject.run(id, name, Date.now());
+    return projectFromRow(this.project.get(id) as Row);
+  }
+
+  /** Every project, oldest first. */
+  listProjects(): ProjectRecord[] {
+    return (this.projects.all() as Row[]).map(projectFromRow);
+  }
+
+  /** Stores a key; throws `DuplicatePublicKeyError` for a public key already in use. */
+  createApiKey(key: Omit<ApiKeyRecord, "lastUsedAtMs" | "revokedAtMs">): ApiKeyRecord {
+    if (this.keyByPublic.get(key.publicKey) !== undefined) throw new DuplicatePublicKeyError(key.publicKey);
+    this.insertKey.run(key.id, key.projectId, key.publicKey, key.secretHash, key.displaySecretKey, key.note, key.createdAtMs);
+    return { ...key, lastUsedAtMs: null, revokedAtMs: null };
+  }
+
+  /** The key with this public key, revoked or not. */
+  findApiKeyByPublicKey(publicKey: string): ApiKeyRecord | null {
+    const row = this.keyByPublic.get(publicKey) as Row | undefined;
+    return row === undefined ? null : keyFromRow(row);
+  }
+
+  /** A project's keys, oldest first. */
+  listApiKeys(projectId: string): ApiKeyRecord[] {
+    return (this.keysOfProject.all(projectId) as Row[]).map(keyFromRow);
+  }
+
+  /** Revokes a key of this project; false when the project has no such key. */
+  revokeApiKey(projectId: string, keyId: string): boolean {
+    return this.revoke.run(Date.now(), projectId, keyId).changes > 0;
+  }
+}
+
+function projectFromRow(row: Row): ProjectRecord {
+  return { id: row["id"] as string, name: row["name"] as string, createdAtMs: Number(row["created_at_ms"]) };
+}
+
+function keyFromRow(row: Row): ApiKeyRecord {
+  const optionalMs = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+  return {
+    id: row["id"] as string,
+    projectId: row["project_id"] as string,
+    publicKey: row["public_key"] as string,
+    secretHash: row["secret_hash"] as string,
+    displaySecretKey: row["display_secret_key"] as string,
+    note: (row["note"] as string | null) ?? null,
+    createdAtMs: Number(row["created_at_ms"]),
+    lastUsedAtMs: optionalMs(row["last_used_at_ms"]),
+    revokedAtMs: optionalMs(row["revoked_at_ms"]),
+  };
+}

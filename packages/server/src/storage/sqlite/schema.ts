@@ -1,0 +1,211 @@
+import type { Database } from "better-sqlite3";
+
+/**
+ * The SQLite schema, as numbered migrations tracked in `PRAGMA user_version`.
+ *
+ * Access paths (see the performance reference): times are INTEGER nanoseconds; every key starts
+ * with `project_id` so a project never scans another's rows; the `traces` table holds the
+ * per-trace aggregates so no list query aggregates over observations; tags live in an indexed
+ * `trace_tags` table (a `json_each` scan grows linearly); sessions and users are small aggregate
+ * tables maintained in the ingest transaction; full text is a contentless FTS5 table filled off
+ * the acknowledgement path by the background indexer (`fts_state` holds its high-water mark).
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE projects (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL
+  );
+
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    public_key TEXT NOT NULL UNIQUE,
+    secret_hash TEXT NOT NULL,
+    display_secret_key TEXT NOT NULL,
+    note TEXT,
+    created_at_ms INTEGER NOT NULL,
+    last_used_at_ms INTEGER,
+    revoked_at_ms INTEGER
+  );
+  CREATE INDEX api_keys_project ON api_keys(project_id, created_at_ms);
+
+  CREATE TABLE observations (
+    rowid INTEGER PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    trace_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    parent_id TEXT,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    start_ns INTEGER NOT NULL,
+    end_ns INTEGER,
+    completion_start_ns INTEGER,
+    level TEXT NOT NULL,
+    status_message TEXT,
+    version TEXT,
+    environment TEXT NOT NULL,
+    input TEXT,
+    output TEXT,
+    metadata TEXT NOT NULL,
+    model TEXT,
+    model_parameters TEXT,
+    usage_details TEXT NOT NULL,
+    cost_details TEXT NOT NULL,
+    prompt_name TEXT,
+    prompt_version INTEGER,
+    is_app_root INTEGER NOT NULL,
+    -- What this observation says about its trace (explicit trace input/output kept apart, they can be large),
+    -- and its token and cost contribution, so a trace can always be recomputed from its rows.
+    trace_contribution TEXT NOT NULL,
+    trace_input TEXT,
+    trace_output TEXT,
+    tokens INTEGER NOT NULL,
+    cost_pico INTEGER NOT NULL,
+    resource_attributes TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL
+  );
+  -- One row per (project, span id, trace id): the dedup key, and the lookup by observation id.
+  CREATE UNIQUE INDEX observations_id ON observations(project_id, id, trace_id);
+  CREATE INDEX observations_trace ON observations(project_id, trace_id, start_ns);
+  CREATE INDEX observations_start ON observations(project_id, start_ns);
+  CREATE INDEX observations_type ON observations(project_id, type, start_ns);
+  CREATE INDEX observations_name ON observations(project_id, name, start_ns);
+  -- Most observations are DEFAULT; the interesting levels get a small partial index.
+  CREATE INDEX observations_level ON observations(project_id, level, start_ns) WHERE level <> 'DEFAULT';
+
+  CREATE TABLE traces (
+    rowid INTEGER PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT,
+    user_id TEXT,
+    session_id TEXT,
+    release TEXT,
+    version TEXT,
+    environment TEXT NOT NULL,
+    public INTEGER NOT NULL,
+    tags TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    start_ns INTEGER NOT NULL,
+    end_ns INTEGER,
+    latency_ns INTEGER,
+    observation_count INTEGER NOT NULL,
+    total_tokens INTEGER NOT NULL,
+    total_cost_pico INTEGER NOT NULL,
+    level TEXT NOT NULL,
+    root_observation_id TEXT,
+    -- The trace input/output are read from the observation that supplies them, never copied.
+    input_observation_id TEXT,
+    input_explicit INTEGER NOT NULL DEFAULT 0,
+    output_observation_id TEXT,
+    output_explicit INTEGER NOT NULL DEFAULT 0,
+    derivation TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX traces_id ON traces(project_id, id);
+  CREATE INDEX traces_start ON traces(project_id, start_ns);
+  CREATE INDEX traces_user ON traces(project_id, user_id, start_ns);
+  CREATE INDEX traces_session ON traces(project_id, session_id, start_ns);
+  CREATE INDEX traces_name ON traces(project_id, name, start_ns);
+  CREATE INDEX traces_environment ON traces(project_id, environment, start_ns);
+  CREATE INDEX traces_latency ON traces(project_id, latency_ns, start_ns);
+  CREATE INDEX traces_cost ON traces(project_id, total_cost_pico, start_ns);
+  CREATE INDEX traces_tokens ON traces(project_id, total_tokens, start_ns);
+  CREATE INDEX traces_count ON traces(project_id, observation_count, start_ns);
+
+  -- Every row of one trace carries the trace's start, so "has tag B too" is a primary-key probe.
+  CREATE TABLE trace_tags (
+    project_id TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    start_ns INTEGER NOT NULL,
+    trace_id TEXT NOT NULL,
+    PRIMARY KEY (project_id, tag, start_ns, trace_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE sessions (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    trace_count INTEGER NOT NULL,
+    first_start_ns INTEGER NOT NULL,
+    first_trace_id TEXT NOT NULL,
+    last_ns INTEGER NOT NULL,
+    total_tokens INTEGER NOT NULL,
+    total_cost_pico INTEGER NOT NULL,
+    environment TEXT NOT NULL,
+    PRIMARY KEY (project_id, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX sessions_start ON sessions(project_id, first_start_ns);
+
+  CREATE TABLE users (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    trace_count INTEGER NOT NULL,
+    session_count INTEGER NOT NULL DEFAULT 0,
+    first_start_ns INTEGER NOT NULL,
+    first_trace_id TEXT NOT NULL,
+    last_ns INTEGER NOT NULL,
+    total_tokens INTEGER NOT NULL,
+    total_cost_pico INTEGER NOT NULL,
+    environment TEXT NOT NULL,
+    PRIMARY KEY (project_id, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX users_last ON users(project_id, last_ns);
+
+  -- Traces per (user, session): gives each user's session count and each session's user ids.
+  CREATE TABLE user_sessions (
+    project_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    trace_count INTEGER NOT NULL,
+    PRIMARY KEY (project_id, user_id, session_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX user_sessions_session ON user_sessions(project_id, session_id, user_id);
+
+  -- Exact counts for unfiltered and per-type/per-level listings (see project-counters.ts).
+  CREATE TABLE project_counters (
+    project_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (project_id, name)
+  ) WITHOUT ROWID;
+
+  CREATE VIRTUAL TABLE observations_fts USING fts5(
+    body,
+    content = '',
+    contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2'
+  );
+  CREATE TABLE fts_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    indexed_rowid INTEGER NOT NULL
+  );
+  INSERT INTO fts_state (id, indexed_rowid) VALUES (1, 0);
+  -- Rows changed after they were indexed (a replaced span), to index again.
+  CREATE TABLE fts_requeue (row_id INTEGER PRIMARY KEY);
+  `,
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Applies the migrations the database has not seen, each in its own transaction. Idempotent.
+ * Refuses a database written by a newer version rather than guessing at its schema.
+ */
+export function migrateSchema(db: Database): void {
+  const current = Number(db.pragma("user_version", { simple: true }));
+  if (current > SCHEMA_VERSION) {
+    throw new Error(`The database schema is version ${current}, newer than this Sightline (${SCHEMA_VERSION}); upgrade Sightline.`);
+  }
+  for (let version = current; version < SCHEMA_VERSION; version++) {
+    const sql = MIGRATIONS[version] ?? "";
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}

@@ -1,0 +1,150 @@
+import type { Database } from "better-sqlite3";
+import type {
+  ApiKeyRecord,
+  ObservationRecord,
+  ProjectRecord,
+  SessionRecord,
+  StoredObservation,
+  TraceRecord,
+  UserRecord,
+} from "../records.js";
+import type { InsertResult, ObservationQuery, ObservationStructure, Page, SessionQuery, TraceQuery, TraceStore } from "../trace-store.js";
+import { FtsIndexer } from "./fts-indexer.js";
+import type { FtsIndexerOptions } from "./fts-indexer.js";
+import { ObservationQueries } from "./observation-queries.js";
+import { ObservationWriter } from "./observation-writer.js";
+import { ProjectCounters } from "./project-counters.js";
+import { ProjectKeyQueries } from "./project-key-queries.js";
+import { migrateSchema } from "./schema.js";
+import { SessionUserQueries } from "./session-user-queries.js";
+import { TraceQueries } from "./trace-queries.js";
+import { TraceStructureQuery } from "./trace-structure-query.js";
+
+/**
+ * The embedded `TraceStore`: one SQLite file, one connection, one writer. better-sqlite3 is
+ * synchronous; the methods still return promises so the store is interchangeable with the
+ * Postgres one, and a failure is a rejected promise, never a throw. Open it with
+ * `openSqliteStore`, which sets the pragmas and migrates.
+ */
+export class SqliteTraceStore implements TraceStore {
+  /** Always `sqlite`. */
+  readonly kind = "sqlite";
+  private readonly indexer: FtsIndexer;
+  private readonly writer: ObservationWriter;
+  private readonly traces: TraceQueries;
+  private readonly observations: ObservationQueries;
+  private readonly groups: SessionUserQueries;
+  private readonly keys: ProjectKeyQueries;
+  private readonly structure: TraceStructureQuery;
+  private closed = false;
+
+  /** Wraps an open, migrated database (see `openSqliteStore`). */
+  constructor(
+    private readonly db: Database,
+    indexerOptions: FtsIndexerOptions = {},
+    onIndexerError: (error: unknown) => void = () => {},
+  ) {
+    this.indexer = new FtsIndexer(db, indexerOptions, onIndexerError);
+    const counters = new ProjectCounters(db);
+    this.writer = new ObservationWriter(db, counters, (rowId) => this.indexer.rowReplaced(rowId));
+    this.traces = new TraceQueries(db, this.indexer, counters);
+    this.observations = new ObservationQueries(db, counters);
+    this.groups = new SessionUserQueries(db);
+    this.keys = new ProjectKeyQueries(db);
+    this.structure = new TraceStructureQuery(db);
+    this.indexer.start();
+  }
+
+  async migrate(): Promise<void> {
+    migrateSchema(this.db);
+  }
+
+  async ensureProject(project: { id: string; name: string }): Promise<ProjectRecord> {
+    return this.keys.ensureProject(project.id, project.name);
+  }
+
+  async listProjects(): Promise<ProjectRecord[]> {
+    return this.keys.listProjects();
+  }
+
+  async createApiKey(key: Omit<ApiKeyRecord, "lastUsedAtMs" | "revokedAtMs">): Promise<ApiKeyRecord> {
+    return this.keys.createApiKey(key);
+  }
+
+  async findApiKeyByPublicKey(publicKey: string): Promise<ApiKeyRecord | null> {
+    return this.keys.findApiKeyByPublicKey(publicKey);
+  }
+
+  async listApiKeys(projectId: string): Promise<ApiKeyRecord[]> {
+    return this.keys.listApiKeys(projectId);
+  }
+
+  async revokeApiKey(projectId: string, keyId: string): Promise<boolean> {
+    return this.keys.revokeApiKey(projectId, keyId);
+  }
+
+  /** Commits before resolving; with `synchronous=NORMAL` the commit survives a process crash. */
+  async insertObservations(projectId: string, observations: readonly ObservationRecord[]): Promise<InsertResult> {
+    return this.writer.write(projectId, observations);
+  }
+
+  async listTraces(projectId: string, query: TraceQuery): Promise<Page<TraceRecord>> {
+    return this.traces.list(projectId, query);
+  }
+
+  async getTrace(projectId: string, traceId: string): Promise<TraceRecord | null> {
+    return this.traces.get(projectId, traceId);
+  }
+
+  async getTraceObservations(projectId: string, traceId: string): Promise<StoredObservation[]> {
+    return this.traces.observations(projectId, traceId);
+  }
+
+  async getTraceStructure(projectId: string, traceId: string): Promise<ObservationStructure[]> {
+    return this.structure.run(projectId, traceId);
+  }
+
+  async listObservations(projectId: string, query: ObservationQuery): Promise<Page<StoredObservation>> {
+    return this.observations.list(projectId, query);
+  }
+
+  async getObservation(projectId: string, observationId: string): Promise<StoredObservation | null> {
+    return this.observations.get(projectId, observationId);
+  }
+
+  async listSessions(projectId: string, query: SessionQuery): Promise<Page<SessionRecord>> {
+    return this.groups.listSessions(projectId, query);
+  }
+
+  async getSession(projectId: string, sessionId: string): Promise<{ session: SessionRecord; traces: TraceRecord[] } | null> {
+    return this.groups.getSession(projectId, sessionId);
+  }
+
+  async listUsers(projectId: string, query: SessionQuery): Promise<Page<UserRecord>> {
+    return this.groups.listUsers(projectId, query);
+  }
+
+  /** Makes every stored observation searchable now (the indexer otherwise catches up within ~200 ms). */
+  async flushIndex(): Promise<void> {
+    this.indexer.flush();
+  }
+
+  /** Observations stored but not yet in the full-text index. */
+  indexBacklog(): number {
+    return this.indexer.backlog();
+  }
+
+  /** Finishes indexing, checkpoints the WAL into the main file and closes. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.indexer.stop();
+    try {
+      this.indexer.flush();
+      this.db.pragma("optimize");
+      this.db.pragma("wal_checkpoint(TRUNCATE)");
+    } finally {
+      this.db.close();
+    }
+  }
+}

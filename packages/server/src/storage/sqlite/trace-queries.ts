@@ -1,0 +1,172 @@
+import type { Database, Statement } from "better-sqlite3";
+import type { StoredObservation, TraceRecord } from "../records.js";
+import type { Page, TraceQuery } from "../trace-store.js";
+import type { FtsIndexer } from "./fts-indexer.js";
+import { toFtsPhrase, toFtsQuery } from "./fts-query.js";
+import { COUNTER } from "./project-counters.js";
+import type { ProjectCounters } from "./project-counters.js";
+import { OBSERVATION_SELECT, observationFromRow } from "./observation-row.js";
+import { StatementCache, Where, normalizePage, pageMeta, placeholders } from "./statement-cache.js";
+import { TRACE_SELECT, traceFromRow } from "./trace-row.js";
+
+/**
+ * The most recent matching observations a search considers. Selective terms match far fewer; a
+ * very common term is answered from its newest matches in bounded time (the anchors: ranking all
+ * 318k matches of a common word costs 150 ms) instead of from every match.
+ */
+export const SEARCH_MATCH_CAP = 10_000;
+
+/** Rows a search indexes first if the background indexer is behind, so fresh data is findable. */
+export const SEARCH_CATCH_UP_ROWS = 50_000;
+
+const ORDER_COLUMNS: Record<NonNullable<TraceQuery["orderBy"]>["field"], string> = {
+  timestamp: "t.start_ns",
+  name: "t.name",
+  latency: "t.latency_ns",
+  totalCost: "t.total_cost_pico",
+  totalTokens: "t.total_tokens",
+  observationCount: "t.observation_count",
+};
+
+/**
+ * Trace reads. Every access path is an index range: the newest-first list walks
+ * `traces(project_id, start_ns)` (or the user/session/name/environment/order-by index), a tag
+ * filter walks `trace_tags(project_id, tag, start_ns)` and checks further tags by primary key, a
+ * search starts from the FTS5 match set; counts use the same paths. Nothing aggregates
+ * observations at query time: the `traces` row holds the aggregates.
+ */
+export class TraceQueries {
+  private readonly statements: StatementCache;
+  private readonly clearHits: Statement;
+  private readonly fillHits: Statement;
+
+  constructor(
+    db: Database,
+    private readonly indexer: FtsIndexer,
+    private readonly counters: ProjectCounters,
+  ) {
+    this.statements = new StatementCache(db);
+    // A search's matching traces are collected once into a connection-private temp table, then
+    // counted and paged from there (instead of running the full-text match twice).
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS search_hits (trace_id TEXT PRIMARY KEY) WITHOUT ROWID`);
+    this.clearHits = db.prepare(`DELETE FROM temp.search_hits`);
+    // CROSS JOIN fixes the join order: from the matches outwards. Without statistics SQLite may
+    // otherwise scan every observation of the project and probe the match set.
+    this.fillHits = db.prepare(
+      `INSERT OR IGNORE INTO temp.search_hits (trace_id)
+       SELECT o.trace_id FROM (SELECT rowid AS r FROM observations_fts WHERE observations_fts MATCH ? ORDER BY rowid DESC LIMIT ?) f
+       CROSS JOIN observations o ON o.rowid = f.r WHERE o.project_id = ?`,
+    );
+  }
+
+  /** A page of traces, newest first unless `orderBy` says otherwise. */
+  list(projectId: string, query: TraceQuery): Page<TraceRecord> {
+    const { page, limit, offset } = normalizePage(query);
+    const run = (match: string | null) => this.runList(projectId, query, match, limit, offset);
+    const search = query.search ?? "";
+    const ftsQuery = search.trim() === "" ? null : toFtsQuery(search);
+    if (ftsQuery === null) return run(null);
+    this.indexer.flush(SEARCH_CATCH_UP_ROWS);
+    try {
+      return run(ftsQuery);
+    } catch (error) {
+      // Quoting makes FTS5 syntax errors unlikely; if one slips through, search the whole text as a phrase.
+      if (!isFtsQueryError(error)) throw error;
+    }
+    try {
+      return run(toFtsPhrase(search) ?? ftsQuery);
+    } catch (error) {
+      if (!isFtsQueryError(error)) throw error;
+      return { data: [], meta: pageMeta(page, limit, 0) };
+    }
+  }
+
+  private runList(projectId: string, query: TraceQuery, match: string | null, limit: number, offset: number): Page<TraceRecord> {
+    const { from, where, orderBy, params } = this.plan(projectId, query, match);
+    const count = this.counted(projectId, query, match) ?? (this.statements.get(`SELECT count(*) FROM ${from} ${where}`).pluck().get(...params) as bigint);
+    const rows = this.statements
+      .get(`SELECT ${TRACE_SELECT} FROM ${from} ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
+      .all(...params, limit, offset) as Record<string, unknown>[];
+    const page = Math.floor(offset / limit) + 1;
+    return { data: rows.map(traceFromRow), meta: pageMeta(page, limit, Number(count)) };
+  }
+
+  /** The total from a counter when the query filters by nothing or by one tag only. */
+  private counted(projectId: string, query: TraceQuery, match: string | null): number | null {
+    if (match !== null) return null;
+    const filters = Object.entries(query).filter(([key, value]) => !["page", "limit", "orderBy", "search"].includes(key) && value !== undefined);
+    if (filters.length === 0) return this.counters.get(projectId, COUNTER.traces);
+    const tags = new Set(query.tags ?? []);
+    if (filters.length === 1 && tags.size === 1) return this.counters.get(projectId, COUNTER.tag([...tags][0] ?? ""));
+    return null;
+  }
+
+  /** Chooses the driving table and builds the filters. */
+  private plan(projectId: string, query: TraceQuery, match: string | null): { from: string; where: string; orderBy: string; params: unknown[] } {
+    const where = new Where();
+    const fromParams: unknown[] = [];
+    // The rarest tag drives (its rows are walked); the others are primary-key probes.
+    const tags = [...new Set(query.tags ?? [])]
+      .map((tag) => ({ tag, count: this.counters.get(projectId, COUNTER.tag(tag)) }))
+      .sort((a, b) => a.count - b.count)
+      .map((entry) => entry.tag);
+    const direction = query.orderBy?.direction === "asc" ? "ASC" : "DESC";
+    const field = query.orderBy?.field ?? "timestamp";
+    let from: string;
+    let startColumn = "t.start_ns";
+    let idColumn = "t.id";
+    if (match !== null) {
+      this.clearHits.run();
+      this.fillHits.run(match, SEARCH_MATCH_CAP, projectId);
+      from = `temp.search_hits m CROSS JOIN traces t ON t.project_id = ? AND t.id = m.trace_id`;
+      fromParams.push(projectId);
+    } else if (tags.length > 0) {
+      // The first tag drives: its rows are in (tag, start) order, which is the list order.
+      from = `trace_tags g CROSS JOIN traces t ON t.project_id = g.project_id AND t.id = g.trace_id`;
+      where.add("g.project_id = ?", projectId).add("g.tag = ?", tags[0]);
+      startColumn = "g.start_ns";
+      idColumn = "g.trace_id";
+    } else {
+      from = "traces t";
+      where.add("t.project_id = ?", projectId);
+    }
+    for (const tag of tags.slice(match === null ? 1 : 0)) {
+      where.add(
+        `EXISTS (SELECT 1 FROM trace_tags x WHERE x.project_id = t.project_id AND x.tag = ? AND x.start_ns = t.start_ns AND x.trace_id = t.id)`,
+        tag,
+      );
+    }
+    if (query.userId !== undefined) where.add("t.user_id = ?", query.userId);
+    if (query.sessionId !== undefined) where.add("t.session_id = ?", query.sessionId);
+    if (query.name !== undefined) where.add("t.name = ?", query.name);
+    if (query.environment !== undefined && query.environment.length > 0) {
+      where.add(`t.environment IN (${placeholders(query.environment.length)})`, ...query.environment);
+    }
+    if (query.fromStartTimeNs !== undefined) where.add(`${startColumn} >= ?`, query.fromStartTimeNs);
+    if (query.toStartTimeNs !== undefined) where.add(`${startColumn} < ?`, query.toStartTimeNs);
+    const orderBy =
+      field === "timestamp"
+        ? `${startColumn} ${direction}, ${idColumn} ${direction}`
+        : `${ORDER_COLUMNS[field]} ${direction}, t.start_ns ${direction}, t.id ${direction}`;
+    return { from, where: where.toSql(), orderBy, params: [...fromParams, ...where.params] };
+  }
+
+  /** One trace, or null (also for another project's trace). */
+  get(projectId: string, traceId: string): TraceRecord | null {
+    const row = this.statements.get(`SELECT ${TRACE_SELECT} FROM traces t WHERE t.project_id = ? AND t.id = ?`).get(projectId, traceId);
+    return row === undefined ? null : traceFromRow(row as Record<string, unknown>);
+  }
+
+  /** The trace's observations by start time (index `observations(project_id, trace_id, start_ns)`). */
+  observations(projectId: string, traceId: string): StoredObservation[] {
+    const rows = this.statements
+      .get(`SELECT ${OBSERVATION_SELECT} FROM observations o WHERE o.project_id = ? AND o.trace_id = ? ORDER BY o.start_ns, o.id`)
+      .all(projectId, traceId) as Record<string, unknown>[];
+    return rows.map(observationFromRow);
+  }
+}
+
+/** An error in the FTS5 query text (as opposed to a database failure, which must propagate). */
+function isFtsQueryError(error: unknown): boolean {
+  return error instanceof Error && /fts5|unterminated string|malformed MATCH/i.test(error.message);
+}

@@ -1,0 +1,149 @@
+import type {
+  ApiKeyRecord,
+  LevelName,
+  ObservationRecord,
+  ObservationTypeName,
+  ProjectRecord,
+  SessionRecord,
+  StoredObservation,
+  TraceRecord,
+  UserRecord,
+} from "./records.js";
+
+/** A page of results, Langfuse-style: 1-based page numbers. */
+export interface Page<T> {
+  data: T[];
+  meta: { page: number; limit: number; totalItems: number; totalPages: number };
+}
+
+/** Paging: 1-based `page`, `limit` items per page (callers cap it, e.g. at 100). */
+export interface PageRequest {
+  page: number;
+  limit: number;
+}
+
+/** Filters of `GET /api/public/traces`. Times are nanoseconds since the epoch. */
+export interface TraceQuery extends PageRequest {
+  userId?: string;
+  sessionId?: string;
+  name?: string;
+  /** Every tag must be present. */
+  tags?: string[];
+  environment?: string[];
+  fromStartTimeNs?: bigint;
+  toStartTimeNs?: bigint;
+  /** Full-text search over the observations' input and output (and the trace's). */
+  search?: string;
+  /** Default `timestamp.desc`. */
+  orderBy?: { field: "timestamp" | "name" | "latency" | "totalCost" | "totalTokens" | "observationCount"; direction: "asc" | "desc" };
+}
+
+/** Filters of `GET /api/public/observations`. */
+export interface ObservationQuery extends PageRequest {
+  traceId?: string;
+  type?: ObservationTypeName;
+  name?: string;
+  userId?: string;
+  sessionId?: string;
+  level?: LevelName;
+  parentObservationId?: string;
+  environment?: string[];
+  fromStartTimeNs?: bigint;
+  toStartTimeNs?: bigint;
+}
+
+/** Filters of sessions and users listings. */
+export interface SessionQuery extends PageRequest {
+  userId?: string;
+  fromStartTimeNs?: bigint;
+  toStartTimeNs?: bigint;
+}
+
+/** The outcome of one `insertObservations` call. */
+export interface InsertResult {
+  /** Observations written (new or replacing an earlier copy of the same span). */
+  written: number;
+  /** Trace ids whose derived trace changed. */
+  traceIds: string[];
+}
+
+/**
+ * One observation's place in its trace's tree, without input, output or metadata: what the UI's
+ * tree and timeline need for traces of 100,000 observations (see `getTraceStructure`).
+ */
+export interface ObservationStructure {
+  id: string;
+  parentObservationId: string | null;
+  name: string;
+  type: ObservationTypeName;
+  startTimeNs: bigint;
+  endTimeNs: bigint | null;
+  level: LevelName;
+  model: string | null;
+  totalTokens: number;
+  /** USD. */
+  totalCost: number;
+}
+
+/**
+ * Where traces live. One implementation per database (SQLite embedded by default, Postgres for
+ * teams); one contract test suite runs against every implementation. Every method is scoped to a
+ * project: nothing of one project is visible through another.
+ */
+export interface TraceStore {
+  /** `sqlite` or `postgres`. */
+  readonly kind: string;
+
+  /** Creates or upgrades the schema. Idempotent. */
+  migrate(): Promise<void>;
+
+  /** Creates the project if it does not exist; returns it. */
+  ensureProject(project: { id: string; name: string }): Promise<ProjectRecord>;
+  listProjects(): Promise<ProjectRecord[]>;
+
+  /** Stores a new key pair (the secret already hashed). */
+  createApiKey(key: Omit<ApiKeyRecord, "lastUsedAtMs" | "revokedAtMs">): Promise<ApiKeyRecord>;
+  /** The key with this public key, revoked or not. */
+  findApiKeyByPublicKey(publicKey: string): Promise<ApiKeyRecord | null>;
+  listApiKeys(projectId: string): Promise<ApiKeyRecord[]>;
+  /** Marks a key revoked; false when it does not exist in that project. */
+  revokeApiKey(projectId: string, keyId: string): Promise<boolean>;
+
+  /**
+   * Writes observations and updates their derived traces in ONE transaction. Resolves only once
+   * the data is durable (committed): an acknowledged request survives a crash. A span that arrives
+   * again (a retry) replaces its earlier copy and is counted once. The derived traces are the same
+   * whatever the order and grouping in which a trace's spans arrive.
+   */
+  insertObservations(projectId: string, observations: readonly ObservationRecord[]): Promise<InsertResult>;
+
+  listTraces(projectId: string, query: TraceQuery): Promise<Page<TraceRecord>>;
+  getTrace(projectId: string, traceId: string): Promise<TraceRecord | null>;
+  /** Every observation of a trace, ordered by start time. */
+  getTraceObservations(projectId: string, traceId: string): Promise<StoredObservation[]>;
+
+  /**
+   * The observation ids of each trace (by start time), without loading inputs and outputs: the trace
+   * list shows them (Langfuse's `observations: [ids]`). Optional: without it the HTTP layer falls
+   * back to `getTraceObservations` per trace.
+   */
+  listObservationIds?(projectId: string, traceIds: readonly string[]): Promise<Map<string, string[]>>;
+
+  /**
+   * The structure of a trace's observations (by start time), without inputs, outputs and metadata.
+   * Optional: without it the HTTP layer derives it from `getTraceObservations`.
+   */
+  getTraceStructure?(projectId: string, traceId: string): Promise<ObservationStructure[]>;
+
+  listObservations(projectId: string, query: ObservationQuery): Promise<Page<StoredObservation>>;
+  /** An observation by id (ids are unique per trace; the first match by start time is returned). */
+  getObservation(projectId: string, observationId: string): Promise<StoredObservation | null>;
+
+  listSessions(projectId: string, query: SessionQuery): Promise<Page<SessionRecord>>;
+  getSession(projectId: string, sessionId: string): Promise<{ session: SessionRecord; traces: TraceRecord[] } | null>;
+
+  listUsers(projectId: string, query: SessionQuery): Promise<Page<UserRecord>>;
+
+  /** Flushes background work (e.g. full-text indexing) and closes the database. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,128 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { SCHEMA_VERSION, openSqliteStore } from "@sightline/server";
+import { BASE_NS, observation, realisticTrace, seededRandom } from "./support/store-fixtures.js";
+
+function withDir(body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "sightline-store-"));
+  return body(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+const P = "project";
+
+describe("SqliteTraceStore", () => {
+  it("writes through a WAL file and checkpoints it away on close", () =>
+    withDir(async (dir) => {
+      const file = join(dir, "sightline.db");
+      const store = await openSqliteStore({ file });
+      await store.ensureProject({ id: P, name: "P" });
+      await store.insertObservations(P, realisticTrace(seededRandom(1), { traceId: "a".repeat(32), size: 20 }));
+      assert.ok(existsSync(`${file}-wal`), "WAL file present while open");
+      assert.ok(statSync(`${file}-wal`).size > 0);
+      await store.close();
+      await store.close();
+      assert.ok(!existsSync(`${file}-wal`) || statSync(`${file}-wal`).size === 0, "checkpointed on close");
+    }));
+
+  it("keeps data, nanoseconds and the search index across a reopen", () =>
+    withDir(async (dir) => {
+      const file = join(dir, "sightline.db");
+      const start = 9_223_372_036_854_775_000n;
+      const first = await openSqliteStore({ file, synchronous: "FULL" });
+      await first.ensureProject({ id: P, name: "P" });
+      await first.insertObservations(P, [
+        observation({ id: "1".repeat(16), traceId: "b".repeat(32), startTimeNs: start, endTimeNs: start + 807n, input: "persistent zeppelin" }),
+      ]);
+      await first.close();
+      const second = await openSqliteStore({ file });
+      try {
+        const trace = await second.getTrace(P, "b".repeat(32));
+        assert.equal(trace?.startTimeNs, start, "int64 nanoseconds near the maximum round-trip exactly");
+        assert.equal(trace?.endTimeNs, start + 807n);
+        assert.equal(trace?.latencySeconds, 807 / 1e9);
+        assert.equal(second.indexBacklog(), 0, "indexed before close");
+        assert.equal((await second.listTraces(P, { page: 1, limit: 5, search: "zeppelin" })).meta.totalItems, 1);
+      } finally {
+        await second.close();
+      }
+    }));
+
+  it("stores a 5 MB input whole", () =>
+    withDir(async (dir) => {
+      const store = await openSqliteStore({ file: join(dir, "sightline.db") });
+      try {
+        await store.ensureProject({ id: P, name: "P" });
+        const big = { document: `needle ${"lorem ipsum ".repeat(450_000)}tail`, parts: Array.from({ length: 1000 }, (_, i) => i) };
+        assert.ok(JSON.stringify(big).length > 5_000_000);
+        await store.insertObservations(P, [observation({ id: "2".repeat(16), traceId: "c".repeat(32), input: big, output: big.document })]);
+        const [stored] = await store.getTraceObservations(P, "c".repeat(32));
+        assert.deepEqual(stored?.input, big);
+        assert.equal(stored?.output, big.document);
+        assert.deepEqual((await store.getTrace(P, "c".repeat(32)))?.input, big, "the root's input is the trace input");
+        assert.equal((await store.listTraces(P, { page: 1, limit: 5, search: "needle" })).meta.totalItems, 1);
+      } finally {
+        await store.close();
+      }
+    }));
+
+  it("indexes new rows for search in the background, without a flush", async () => {
+    const store = await openSqliteStore({ file: ":memory:", fullText: { intervalMillis: 20 } });
+    try {
+      await store.ensureProject({ id: P, name: "P" });
+      await store.insertObservations(P, realisticTrace(seededRandom(2), { traceId: "d".repeat(32), size: 50, marker: "xylophone" }));
+      assert.ok(store.indexBacklog() > 0, "indexing is not part of the insert");
+      const deadline = Date.now() + 5_000;
+      while (store.indexBacklog() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(store.indexBacklog(), 0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("derives a large trace arriving in many batches at a cost independent of its size", async () => {
+    const store = await openSqliteStore({ file: ":memory:" });
+    try {
+      await store.ensureProject({ id: P, name: "P" });
+      const records = realisticTrace(seededRandom(3), { traceId: "e".repeat(32), size: 20_000, userId: "u", sessionId: "s", tags: ["t"] });
+      const times: number[] = [];
+      for (let i = 0; i < records.length; i += 512) {
+        const began = performance.now();
+        await store.insertObservations(P, records.slice(i, i + 512));
+        times.push(performance.now() - began);
+      }
+      const trace = await store.getTrace(P, "e".repeat(32));
+      assert.equal(trace?.observationCount, 20_000);
+      const early = median(times.slice(1, 6));
+      const late = median(times.slice(-5));
+      assert.ok(late < early * 3 + 5, `the last batches (${late.toFixed(1)} ms) cost about what the first did (${early.toFixed(1)} ms)`);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("refuses a database written by a newer schema", () =>
+    withDir(async (dir) => {
+      const file = join(dir, "sightline.db");
+      await (await openSqliteStore({ file })).close();
+      const raw = new Database(file);
+      raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+      raw.close();
+      await assert.rejects(openSqliteStore({ file }), /newer than this Sightline/);
+    }));
+
+  it("rejects, rather than throws, once closed", async () => {
+    const store = await openSqliteStore({ file: ":memory:" });
+    await store.close();
+    await assert.rejects(store.getTrace(P, "f".repeat(32)));
+    assert.ok(BASE_NS > 0n);
+  });
+});
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}

@@ -1,0 +1,31 @@
+import { describe } from "node:test";
+import type { TraceStore } from "@sightline/server";
+import { describeDerivationContract } from "./contract/derivation-contract.js";
+import { describeIsolationContract } from "./contract/isolation-contract.js";
+import { describeKeysContract } from "./contract/keys-contract.js";
+import { describeObservationQueryContract } from "./contract/observation-query-contract.js";
+import { describeSearchContract } from "./contract/search-contract.js";
+import { describeSessionUserContract } from "./contract/session-user-contract.js";
+import { describeTraceQueryContract } from "./contract/trace-query-contract.js";
+
+/** Opens a fresh, empty, migrated store. */
+export type OpenStore = () => Promise<TraceStore>;
+
+/**
+ * The behaviour every `TraceStore` implementation must have, as one suite to run against each
+ * (SQLite now, Postgres later), in the spirit of Kysely's `for (const dialect of DIALECTS)`.
+ * Every test opens its own empty store through `open` and closes it.
+ *
+ * @example runTraceStoreContract("sqlite", () => openSqliteStore({ file: ":memory:" }));
+ */
+export function runTraceStoreContract(name: string, open: OpenStore): void {
+  describe(`TraceStore contract (${name})`, () => {
+    describeKeysContract(open);
+    describeDerivationContract(open);
+    describeTraceQueryContract(open);
+    describeObservationQueryContract(open);
+    describeSessionUserContract(open);
+    describeSearchContract(open);
+    describeIsolationContract(open);
+  });
+}
