@@ -1,0 +1,25 @@
+import type { Hono } from "hono";
+import type { TraceStore } from "../storage/trace-store.js";
+import type { ApiKeyAuthenticator, AuthenticatedKey } from "./authenticator.js";
+import type { ServerLogger } from "./server-logger.js";
+
+/** What every request carries through the app (Hono context variables). */
+export interface AppEnv {
+  Variables: {
+    /** A short random id, in error responses and in the log. */
+    requestId: string;
+    /** The authenticated key (set by the auth middleware on authenticated routes). */
+    auth: AuthenticatedKey;
+  };
+}
+
+/** The Hono app type of the Sightline server. */
+export type SightlineApp = Hono<AppEnv>;
+
+/** What route modules need. */
+export interface RouteDeps {
+  readonly store: TraceStore;
+  readonly authenticator: ApiKeyAuthenticator;
+  readonly maxBodyBytes: number;
+  readonly logger: ServerLogger;
+}

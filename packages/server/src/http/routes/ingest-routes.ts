@@ -1,0 +1,104 @@
+import type { Context } from "hono";
+import { errorMessage } from "@sightline/core";
+import { mapSpan } from "../../mapping/map-span.js";
+import { decodeOtlpJson } from "../../otlp/decode-json.js";
+import { decodeOtlpProtobuf } from "../../otlp/decode-protobuf.js";
+import { encodeExportResponse } from "../../otlp/encode-response.js";
+import type { PartialSuccess } from "../../otlp/encode-response.js";
+import { OtlpDecodeError } from "../../otlp/otlp-decode-error.js";
+import type { DecodedRequest } from "../../otlp/otlp-span.js";
+import { ACCEPTED_CONTENT_TYPES, contentTypeFormat, decodeContentEncoding } from "../../otlp/request-body.js";
+import type { OtlpFormat } from "../../otlp/request-body.js";
+import type { ObservationRecord } from "../../storage/records.js";
+import type { AppEnv, RouteDeps, SightlineApp } from "../app-env.js";
+import { HttpError } from "../http-error.js";
+import { readBodyWithLimit } from "../read-body.js";
+import { requireAuth } from "../require-auth.js";
+
+/** The OTLP/HTTP traces paths: the standard one and the one the Langfuse SDKs use. */
+export const TRACES_PATHS = ["/v1/traces", "/api/public/otel/v1/traces"] as const;
+/** OTLP metrics paths: accepted and discarded, as Langfuse does, so metric exporters do not log errors. */
+export const METRICS_PATHS = ["/v1/metrics", "/api/public/otel/v1/metrics"] as const;
+/** OTLP logs paths: refused with a 404 that says this server stores traces only. */
+export const LOGS_PATHS = ["/v1/logs", "/api/public/otel/v1/logs"] as const;
+
+const ACCEPTED = ACCEPTED_CONTENT_TYPES.join(", ");
+/** Rejection reasons listed in a partial-success message; the count covers the rest. */
+const MAX_REASONS_IN_MESSAGE = 10;
+
+const CONTENT_TYPE: Record<OtlpFormat, string> = { json: "application/json", protobuf: "application/x-protobuf" };
+
+function requestFormat(c: Context<AppEnv>): OtlpFormat {
+  const header = c.req.header("content-type");
+  const format = contentTypeFormat(header);
+  if (format !== null) return format;
+  throw new OtlpDecodeError(
+    "unsupported_content_type",
+    header === undefined
+      ? `No Content-Type header: send OTLP/HTTP as one of ${ACCEPTED}.`
+      : `Content-Type ${JSON.stringify(header.slice(0, 100))} is not OTLP/HTTP: send one of ${ACCEPTED}.`,
+  );
+}
+
+/** An `ExportTrace/MetricsServiceResponse` in the request's encoding (an empty one is the same for both). */
+function exportResponse(c: Context<AppEnv>, format: OtlpFormat, partial?: PartialSuccess): Response {
+  const bytes = encodeExportResponse(format, partial);
+  const body = new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
+  return c.body(body, 200, { "content-type": CONTENT_TYPE[format] });
+}
+
+/** Maps every decoded span; a span the mapper throws on is rejected with its reason, never the request. */
+function mapSpans(decoded: DecodedRequest): { records: ObservationRecord[]; reasons: string[] } {
+  const reasons = decoded.rejected.map((r) => `span #${r.index}: ${r.reason}`);
+  const records: ObservationRecord[] = [];
+  for (const span of decoded.spans) {
+    try {
+      records.push(mapSpan(span));
+    } catch (error) {
+      reasons.push(`span ${span.spanId} (trace ${span.traceId}): could not be mapped: ${errorMessage(error)}`);
+    }
+  }
+  return { records, reasons };
+}
+
+function partialSuccess(reasons: readonly string[]): PartialSuccess | undefined {
+  if (reasons.length === 0) return undefined;
+  const shown = reasons.slice(0, MAX_REASONS_IN_MESSAGE).join("; ");
+  const more = reasons.length > MAX_REASONS_IN_MESSAGE ? ` (and ${reasons.length - MAX_REASONS_IN_MESSAGE} more)` : "";
+  return { rejectedSpans: reasons.length, errorMessage: `${reasons.length} span(s) rejected: ${shown}${more}` };
+}
+
+/**
+ * `POST /v1/traces` and `POST /api/public/otel/v1/traces`: auth → body (size-limited while
+ * streaming) → content encoding → decode → map → one store transaction. The 200 is sent only after
+ * the store resolved, i.e. once the spans are durable, in the request's encoding, with OTLP
+ * `partialSuccess` when some spans were rejected.
+ */
+export function registerIngestRoutes(app: SightlineApp, deps: RouteDeps): void {
+  const auth = requireAuth(deps.authenticator);
+  for (const path of TRACES_PATHS) {
+    app.post(path, auth, async (c) => {
+      const format = requestFormat(c);
+      const raw = await readBodyWithLimit(c.req.raw, deps.maxBodyBytes);
+      const body = decodeContentEncoding(raw, c.req.header("content-encoding"), deps.maxBodyBytes);
+      const decoded = format === "json" ? decodeOtlpJson(body) : decodeOtlpProtobuf(body);
+      const { records, reasons } = mapSpans(decoded);
+      if (records.length > 0) await deps.store.insertObservations(c.get("auth").projectId, records);
+      return exportResponse(c, format, partialSuccess(reasons));
+    });
+  }
+  for (const path of METRICS_PATHS) {
+    app.post(path, auth, (c) => {
+      return exportResponse(c, contentTypeFormat(c.req.header("content-type")) ?? "json");
+    });
+  }
+  for (const path of LOGS_PATHS) {
+    app.post(path, () => {
+      throw new HttpError(
+        404,
+        "unsupported_signal",
+        `Sightline stores traces only: OTLP logs are not accepted. Send traces to ${TRACES_PATHS.join(" or ")}.`,
+      );
+    });
+  }
+}

@@ -1,0 +1,142 @@
+// @sightline/server public surface. Named re-exports only (no `export *`); each area adds its lines.
+
+// HTTP application, auth and keys, server start (http/, config.ts, bootstrap.ts, server.ts)
+export { createApp } from "./http/app.js";
+export type { CreateAppOptions } from "./http/app.js";
+export type { AppEnv, SightlineApp } from "./http/app-env.js";
+export { ApiKeyAuthenticator, parseBasicAuthorization } from "./http/authenticator.js";
+export type { AuthenticatedKey, AuthenticatorOptions } from "./http/authenticator.js";
+export {
+  createApiKey,
+  ensureInitApiKey,
+  generateKeyPair,
+  hashSecretKey,
+  verifySecretKey,
+  displaySecretKey,
+  PUBLIC_KEY_PREFIX,
+  SECRET_KEY_PREFIX,
+} from "./http/api-keys.js";
+export type { CreatedApiKey } from "./http/api-keys.js";
+export { HttpError } from "./http/http-error.js";
+export { mapError } from "./http/error-response.js";
+export type { ErrorBody, MappedError } from "./http/error-response.js";
+export { consoleServerLogger, silentServerLogger } from "./http/server-logger.js";
+export type { ServerLogger } from "./http/server-logger.js";
+export { parseIsoToNanos, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from "./http/query-params.js";
+export { TRACES_PATHS, METRICS_PATHS, LOGS_PATHS } from "./http/routes/ingest-routes.js";
+export {
+  resolveServerConfig,
+  isLoopbackHost,
+  SERVER_ENV,
+  SERVER_VERSION,
+  DEFAULT_PORT,
+  DEFAULT_HOST,
+  DEFAULT_DATA_DIR,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_AUTH_CACHE_TTL_MILLIS,
+  DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
+} from "./config.js";
+export type { ServerConfig, ServerConfigInput, InitKeys } from "./config.js";
+export { openStore, ensureDefaultProject, sqliteFileOf, DEFAULT_PROJECT, SQLITE_FILE_NAME } from "./bootstrap.js";
+export type { DefaultProjectState } from "./bootstrap.js";
+export { startServer, assertSafeBinding } from "./server.js";
+export type { RunningServer, StartServerOptions } from "./server.js";
+
+// OTLP decoding and response encoding (otlp/)
+export { decodeOtlpJson } from "./otlp/decode-json.js";
+export { decodeOtlpProtobuf } from "./otlp/decode-protobuf.js";
+export { encodeExportResponse } from "./otlp/encode-response.js";
+export type { PartialSuccess } from "./otlp/encode-response.js";
+export {
+  decodeContentEncoding,
+  contentTypeFormat,
+  ACCEPTED_CONTENT_ENCODINGS,
+  ACCEPTED_CONTENT_TYPES,
+} from "./otlp/request-body.js";
+export type { OtlpFormat } from "./otlp/request-body.js";
+export { OtlpDecodeError, OTLP_ERROR_HTTP_STATUS } from "./otlp/otlp-decode-error.js";
+export type { OtlpErrorCode } from "./otlp/otlp-decode-error.js";
+export { MAX_ATTRIBUTE_DEPTH } from "./otlp/attribute-map.js";
+export type {
+  AnyValue,
+  AttributeMap,
+  DecodedRequest,
+  DecodedScope,
+  DecodedSpan,
+  DecodedSpanEvent,
+  DecodedSpanLink,
+  RejectedSpan,
+} from "./otlp/otlp-span.js";
+
+// Span-to-observation mapping (mapping/)
+export { mapSpan } from "./mapping/map-span.js";
+export { normalizeUsageDetails } from "./mapping/usage-details.js";
+export { normalizeEnvironment, DEFAULT_ENVIRONMENT } from "./mapping/environment.js";
+export { MAX_JSON_DEPTH } from "./mapping/json-value.js";
+export { MAX_FLATTENED_INDEX, MAX_FLATTENED_DEPTH } from "./mapping/flattened-keys.js";
+
+// Storage: the TraceStore contract, trace derivation, the SQLite store (storage/)
+export type {
+  TraceStore,
+  Page,
+  PageRequest,
+  TraceQuery,
+  ObservationQuery,
+  SessionQuery,
+  InsertResult,
+} from "./storage/trace-store.js";
+export { LEVEL_RANK } from "./storage/records.js";
+export type {
+  ObservationTypeName,
+  LevelName,
+  TraceContribution,
+  ObservationRecord,
+  TraceRecord,
+  StoredObservation,
+  SessionRecord,
+  UserRecord,
+  ProjectRecord,
+  ApiKeyRecord,
+} from "./storage/records.js";
+export {
+  addContribution,
+  compareKeys,
+  contributionOf,
+  costPicoOf,
+  deriveTrace,
+  newAggregate,
+  replaceContribution,
+  sourceOfRecord,
+  tokensOf,
+  PICO_USD_PER_USD,
+  SCALAR_TRACE_FIELDS,
+} from "./storage/trace-derivation.js";
+export { parseAggregate, serializeAggregate } from "./storage/trace-aggregate-json.js";
+export type {
+  ContributionSource,
+  DerivedTrace,
+  ObservationContribution,
+  RootPriority,
+  ScalarTraceField,
+  SourceKey,
+  TraceAggregate,
+  Winner,
+} from "./storage/trace-derivation.js";
+export {
+  openSqliteStore,
+  DEFAULT_BUSY_TIMEOUT_MILLIS,
+  DEFAULT_WAL_AUTOCHECKPOINT_PAGES,
+  SQLITE_CACHE_KIB,
+} from "./storage/sqlite/sqlite-store.js";
+export type { SqliteStoreOptions } from "./storage/sqlite/sqlite-store.js";
+export { SqliteTraceStore } from "./storage/sqlite/sqlite-trace-store.js";
+export { DuplicatePublicKeyError } from "./storage/sqlite/project-key-queries.js";
+export { SCHEMA_VERSION } from "./storage/sqlite/schema.js";
+export { SEARCH_MATCH_CAP } from "./storage/sqlite/trace-queries.js";
+export {
+  DEFAULT_FTS_INTERVAL_MILLIS,
+  DEFAULT_FTS_BATCH_ROWS,
+  DEFAULT_FTS_SLICE_MILLIS,
+} from "./storage/sqlite/fts-indexer.js";
+export type { FtsIndexerOptions } from "./storage/sqlite/fts-indexer.js";
+export { toFtsQuery, toFtsPhrase } from "./storage/sqlite/fts-query.js";
