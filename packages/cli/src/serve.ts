@@ -45,7 +45,7 @@ export function describeServer(server: RunningServer, usesInitKeys: boolean): st
   const active = server.keys.filter((k) => k.revokedAtMs === null);
   if (created !== null && !usesInitKeys) {
     lines.push(
-      `Created an API key pair for project "${server.project.name}". The secret key is shown only now:`,
+      `Created an API key pair for project "${server.project.name}" (kept in the data dir for the next starts):`,
       `  public key: ${created.publicKey}`,
       `  secret key: ${created.secretKey}`,
       "",
@@ -57,6 +57,15 @@ export function describeServer(server: RunningServer, usesInitKeys: boolean): st
       `Created the key pair from SIGHTLINE_INIT_PUBLIC_KEY / SIGHTLINE_INIT_SECRET_KEY (public key ${created.publicKey}).`,
       "Send traces with:",
       envLine(server.url, created.publicKey, "<the value of SIGHTLINE_INIT_SECRET_KEY>"),
+    );
+  } else if (server.localKey !== null) {
+    lines.push(
+      `API key pair of project "${server.project.name}" (created at first start; kept in the data dir):`,
+      `  public key: ${server.localKey.publicKey}`,
+      `  secret key: ${server.localKey.secretKey}`,
+      "",
+      "Send traces with:",
+      envLine(server.url, server.localKey.publicKey, server.localKey.secretKey),
     );
   } else if (active.length > 0) {
     lines.push(`API keys of project "${server.project.name}" (secrets were shown when created):`);

@@ -112,14 +112,37 @@ describe("sightline serve (in-process)", () => {
     assert.match(err, /Sightline stopped\./);
   });
 
-  it("does not print a secret on later starts", async () => {
+  it("prints the first-start key pair again on later starts, from the owner-only file in the data dir", async () => {
     const dataDir = tempDir();
     const first = await cli(["serve", "--port", "0", "--data-dir", dataDir]);
     const secretKey = /secret key: (sk-sl-\w+)/.exec(first.out)![1]!;
     const second = await cli(["serve", "--port", "0", "--data-dir", dataDir]);
+    assert.match(second.out, /created at first start; kept in the data dir/);
+    assert.ok(second.out.includes(`SIGHTLINE_SECRET_KEY=${secretKey}`), second.out);
+    assert.equal(statSync(join(dataDir, "default-project-key.json")).mode & 0o777, 0o600);
+  });
+
+  it("does not print a secret once its file is gone", async () => {
+    const dataDir = tempDir();
+    const first = await cli(["serve", "--port", "0", "--data-dir", dataDir]);
+    const secretKey = /secret key: (sk-sl-\w+)/.exec(first.out)![1]!;
+    rmSync(join(dataDir, "default-project-key.json"));
+    const second = await cli(["serve", "--port", "0", "--data-dir", dataDir]);
     assert.ok(!second.out.includes(secretKey));
     assert.match(second.out, /secrets were shown when created/);
     assert.match(second.out, /SIGHTLINE_SECRET_KEY=<your secret key>/);
+  });
+
+  it("does not offer a remembered key pair that was revoked", async () => {
+    const dataDir = tempDir();
+    const first = await cli(["serve", "--port", "0", "--data-dir", dataDir]);
+    const publicKey = /public key: (pk-sl-\w+)/.exec(first.out)![1]!;
+    const secretKey = /secret key: (sk-sl-\w+)/.exec(first.out)![1]!;
+    const revoked = await cli(["keys", "revoke", publicKey, "--data-dir", dataDir]);
+    assert.equal(revoked.code, 0, revoked.err);
+    const second = await cli(["serve", "--port", "0", "--data-dir", dataDir]);
+    assert.ok(!second.out.includes(secretKey), second.out);
+    assert.ok(!second.out.includes(publicKey), "a revoked key is not offered");
   });
 });
 

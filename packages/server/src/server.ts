@@ -3,12 +3,15 @@ import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import { ConfigError } from "@sightline/core";
 import { ensureDefaultProject, openStore, sqliteFileOf } from "./bootstrap.js";
+import { loadLocalKeyPair, saveLocalKeyPair } from "./local-key-file.js";
+import type { LocalKeyPair } from "./local-key-file.js";
 import type { DefaultProjectState } from "./bootstrap.js";
 import { isLoopbackHost } from "./config.js";
 import type { ServerConfig } from "./config.js";
 import { createApp } from "./http/app.js";
 import { ApiKeyAuthenticator } from "./http/authenticator.js";
 import { consoleServerLogger } from "./http/server-logger.js";
+import { findWebDist } from "./http/ui/static-ui.js";
 import type { ServerLogger } from "./http/server-logger.js";
 import type { TraceStore } from "./storage/trace-store.js";
 
@@ -24,6 +27,11 @@ export interface RunningServer extends DefaultProjectState {
   /** The SQLite database file. */
   readonly databaseFile: string;
   /**
+   * The key pair created at first start, remembered in the data dir so later starts can print it
+   * (null with `SIGHTLINE_INIT_*` keys, or when it was revoked or the file deleted).
+   */
+  readonly localKey: LocalKeyPair | null;
+  /**
    * Graceful shutdown: stops accepting connections, lets in-flight requests finish (what they
    * acknowledged is committed), then closes the store. Idempotent.
    */
@@ -34,6 +42,8 @@ export interface RunningServer extends DefaultProjectState {
 export interface StartServerOptions {
   /** Default: timestamped lines on stderr. */
   logger?: ServerLogger;
+  /** The built web UI to serve at `/`; default: `@sightline/web`'s dist when installed and built. */
+  webDir?: string;
 }
 
 /** Refuses to expose the server beyond this machine without admin credentials. */
@@ -85,15 +95,24 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   assertSafeBinding(config);
   const store = await openStore(config);
   let state: DefaultProjectState;
+  let localKey: LocalKeyPair | null = null;
   try {
     state = await ensureDefaultProject(store, config.initKeys);
+    if (config.initKeys === undefined && config.databaseUrl === undefined) {
+      if (state.createdKey !== null) {
+        localKey = { publicKey: state.createdKey.publicKey, secretKey: state.createdKey.secretKey };
+        await saveLocalKeyPair(config.dataDir, localKey);
+      } else {
+        localKey = await loadLocalKeyPair(config.dataDir, state.keys);
+      }
+    }
   } catch (error) {
     await store.close().catch(() => undefined);
     throw error;
   }
 
   const authenticator = new ApiKeyAuthenticator(store, { ttlMillis: config.authCacheTtlMillis });
-  const app = createApp({ store, config, logger, authenticator });
+  const app = createApp({ store, config, logger, authenticator, webDir: options.webDir ?? findWebDist() });
   let closing = false;
   // Requests whose handler is still running: the store closes only after the last one finished.
   let inFlight = 0;
@@ -154,6 +173,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     store,
     authenticator,
     databaseFile: sqliteFileOf(config.dataDir),
+    localKey,
     close,
   };
 }
