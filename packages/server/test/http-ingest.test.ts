@@ -152,6 +152,41 @@ describe("POST /v1/traces and /api/public/otel/v1/traces", () => {
     await assertStillServing();
   });
 
+  it("stores strings that are not valid UTF-8 with replacement characters, in JSON and protobuf, and keeps serving", async () => {
+    const marker = "BADUTF8MARKER";
+    for (const [encode, type] of [
+      [otlpJson, JSON_TYPE],
+      [otlpProtobuf, PROTOBUF_TYPE],
+    ] as const) {
+      const spans = buildSpans([{ name: "bad-utf8", attributes: { [A.OBSERVATION_INPUT]: `${marker}:` } }]);
+      const raw = Buffer.from(encode(spans));
+      const at = raw.indexOf(`${marker}:`) + marker.length;
+      assert.ok(at > marker.length, "marker found in the encoded body");
+      raw[at] = 0xff; // an invalid UTF-8 byte in place of ':'
+      const res = await h.post("/v1/traces", raw, type);
+      assert.equal(res.status, 200, JSON.stringify(type));
+      const { body } = await h.get<ApiTrace>(`/api/public/traces/${spans[0]!.spanContext().traceId}`);
+      assert.equal(body.input, `${marker}\uFFFD`);
+    }
+    await assertStillServing();
+  });
+
+  it("rejects spans with invalid ids as a partial success and stores the valid ones", async () => {
+    const spans = buildSpans([{ name: "valid-one" }, { name: "bad-id" }]);
+    const body = JSON.parse(Buffer.from(otlpJson(spans)).toString("utf8")) as {
+      resourceSpans: { scopeSpans: { spans: { name: string; traceId: string; spanId: string }[] }[] }[];
+    };
+    const bad = body.resourceSpans[0]!.scopeSpans[0]!.spans.find((s) => s.name === "bad-id")!;
+    bad.spanId = "not-hex!";
+    const res = await h.post("/v1/traces", JSON.stringify(body), JSON_TYPE);
+    assert.equal(res.status, 200);
+    const answer = (await res.json()) as { partialSuccess?: { rejectedSpans: string; errorMessage: string } };
+    assert.equal(answer.partialSuccess?.rejectedSpans, "1");
+    assert.match(answer.partialSuccess?.errorMessage ?? "", /spanId/);
+    const { body: trace } = await h.get<ApiTrace>(`/api/public/traces/${spans[0]!.spanContext().traceId}`);
+    assert.equal(trace.name, "valid-one");
+  });
+
   it("refuses bytes that are not gzip with 400 invalid_gzip", async () => {
     const res = await h.post("/v1/traces", "not gzip at all", { ...JSON_TYPE, "content-encoding": "gzip" });
     assert.equal(res.status, 400);
