@@ -33,58 +33,64 @@ export function isSyncGenerator(value: unknown): value is Generator<unknown> {
   );
 }
 
-/** Collects chunks into the output: joined text when every chunk is a string, else the array. */
-class ChunkCollector {
+/**
+ * What a stream has produced so far: the first chunk sets `completionStartTime`, the chunks become
+ * the output (joined text when every chunk is a string, else the array), and the stream's end,
+ * failure or early stop ends the observation once.
+ */
+class StreamProgress {
   private readonly chunks: unknown[] = [];
   private allStrings = true;
-  constructor(private readonly capture: boolean) {}
-  add(chunk: unknown): void {
-    if (!this.capture) return;
-    if (typeof chunk !== "string") this.allStrings = false;
-    this.chunks.push(chunk);
-  }
-  output(): unknown {
-    return this.allStrings ? this.chunks.join("") : this.chunks;
-  }
-}
+  private first = true;
 
-function finish(observer: StreamObserver, collector: ChunkCollector, error?: unknown): void {
-  const { observation } = observer;
-  if (observation.isEnded) return;
-  if (error !== undefined) observation.recordError(error);
-  if (observer.captureOutput) observation.update({ output: collector.output() });
-  if (observer.endOnExit) observation.end();
+  constructor(private readonly observer: StreamObserver) {}
+
+  /** Records one read: a chunk, or the end of the stream. */
+  record(result: { done?: boolean; value?: unknown }): void {
+    if (result.done) {
+      this.finish();
+      return;
+    }
+    if (this.first) {
+      this.first = false;
+      this.observer.observation.update({ completionStartTime: new Date() });
+    }
+    if (!this.observer.captureOutput) return;
+    if (typeof result.value !== "string") this.allStrings = false;
+    this.chunks.push(result.value);
+  }
+
+  /** Ends the observation with what was produced (and the error, if the stream failed). */
+  finish(error?: unknown): void {
+    const { observation, captureOutput, endOnExit } = this.observer;
+    if (observation.isEnded) return;
+    if (error !== undefined) observation.recordError(error);
+    if (captureOutput) observation.update({ output: this.allStrings ? this.chunks.join("") : this.chunks });
+    if (endOnExit) observation.end();
+  }
 }
 
 function instrumentAsyncIterator<T>(iterator: AsyncIterator<T>, observer: StreamObserver): AsyncIterator<T> {
-  const collector = new ChunkCollector(observer.captureOutput);
-  let first = true;
+  const progress = new StreamProgress(observer);
   return {
     async next(...args: [] | [unknown]) {
       try {
         const result = await context.with(observer.activeContext, () => iterator.next(...args));
-        if (result.done) finish(observer, collector);
-        else {
-          if (first) {
-            first = false;
-            observer.observation.update({ completionStartTime: new Date() });
-          }
-          collector.add(result.value);
-        }
+        progress.record(result);
         return result;
       } catch (error) {
-        finish(observer, collector, error);
+        progress.finish(error);
         throw error;
       }
     },
     async return(value?: unknown) {
       // The consumer stopped early (break): end with what was produced so far.
-      finish(observer, collector);
+      progress.finish();
       if (typeof iterator.return === "function") return iterator.return(value as T);
       return { done: true, value: value as T };
     },
     async throw(error?: unknown) {
-      finish(observer, collector, error);
+      progress.finish(error);
       if (typeof iterator.throw === "function") return iterator.throw(error);
       throw error;
     },
@@ -119,7 +125,7 @@ export function wrapAsyncIterable<S extends AsyncIterable<unknown>>(stream: S, o
         if (property === "getReader") {
           return (options?: { mode?: "byob" }) => {
             if (options?.mode === "byob") {
-              finish(observer, new ChunkCollector(false)); // byte readers are not followed
+              new StreamProgress({ ...observer, captureOutput: false }).finish(); // byte readers are not followed
               return web.getReader({ mode: "byob" });
             }
             return instrumentReader(web.getReader(), observer);
@@ -127,7 +133,7 @@ export function wrapAsyncIterable<S extends AsyncIterable<unknown>>(stream: S, o
         }
         if (property === "pipeTo" || property === "pipeThrough" || property === "tee") {
           // Handed to another consumer we cannot follow: end the observation at hand-off.
-          finish(observer, new ChunkCollector(false));
+          new StreamProgress({ ...observer, captureOutput: false }).finish();
         }
       }
       if (property === Symbol.asyncIterator) {
@@ -141,32 +147,24 @@ export function wrapAsyncIterable<S extends AsyncIterable<unknown>>(stream: S, o
 
 /** Wraps a sync generator the same way: the observation ends when it is exhausted or returned. */
 export function wrapSyncGenerator<T>(generator: Generator<T>, observer: StreamObserver): Generator<T> {
-  const collector = new ChunkCollector(observer.captureOutput);
-  let first = true;
+  const progress = new StreamProgress(observer);
   const wrapper: Generator<T> = {
     next(...args: [] | [unknown]) {
       try {
         const result = context.with(observer.activeContext, () => generator.next(...args));
-        if (result.done) finish(observer, collector);
-        else {
-          if (first) {
-            first = false;
-            observer.observation.update({ completionStartTime: new Date() });
-          }
-          collector.add(result.value);
-        }
+        progress.record(result);
         return result;
       } catch (error) {
-        finish(observer, collector, error);
+        progress.finish(error);
         throw error;
       }
     },
     return(value: unknown) {
-      finish(observer, collector);
+      progress.finish();
       return generator.return(value);
     },
     throw(error: unknown) {
-      finish(observer, collector, error);
+      progress.finish(error);
       return generator.throw(error);
     },
     [Symbol.iterator]() {
@@ -178,30 +176,22 @@ export function wrapSyncGenerator<T>(generator: Generator<T>, observer: StreamOb
 }
 
 function instrumentReader<T>(reader: ReadableStreamDefaultReader<T>, observer: StreamObserver): ReadableStreamDefaultReader<T> {
-  const collector = new ChunkCollector(observer.captureOutput);
-  let first = true;
+  const progress = new StreamProgress(observer);
   return new Proxy(reader, {
     get(target, property) {
       if (property === "read") {
         return async () => {
           try {
             const result = await target.read();
-            if (result.done) finish(observer, collector);
-            else {
-              if (first) {
-                first = false;
-                observer.observation.update({ completionStartTime: new Date() });
-              }
-              collector.add(result.value);
-            }
+            progress.record(result);
             return result;
           } catch (error) {
-            finish(observer, collector, error);
+            progress.finish(error);
             throw error;
           }
         };
       }
-      if (property === "cancel" || property === "releaseLock") finish(observer, collector);
+      if (property === "cancel" || property === "releaseLock") progress.finish();
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
