@@ -21,7 +21,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ["**/*.ts"],
+    files: ["**/*.ts", "**/*.tsx"],
     languageOptions: {
       parserOptions: {
         project: ["./packages/*/tsconfig.json", "./tsconfig.test.json"],
@@ -51,6 +51,11 @@ export default tseslint.config(
   },
   { files: ["packages/tracing/src/**"], rules: restrict(["@sightline/otel", "@sightline/server", "@opentelemetry/sdk-*"]) },
   { files: ["packages/otel/src/**"], rules: restrict(["@sightline/server", "sightline"]) },
+  {
+    // The web UI talks to the server over HTTP only.
+    files: ["packages/web/src/**"],
+    rules: restrict(["@sightline/server", "@sightline/tracing", "@sightline/otel", "@sightline/core", "sightline", "@opentelemetry/*"]),
+  },
   {
     files: ["packages/server/src/**"],
     rules: restrict(["@sightline/tracing", "@sightline/otel", "sightline", "@opentelemetry/*"]),

@@ -69,6 +69,7 @@ describe("previewOf and sessionTurns", () => {
     assert.equal(previewOf([{ role: "system", content: "x" }, { role: "user", content: "line1\n  line2" }]), "line1 line2");
     assert.equal(previewOf({ a: 1 }), '{"a":1}');
     assert.equal(previewOf("x".repeat(300), 10).length, 10);
+    assert.equal(previewOf({ answer: "Sunny, 21°C." }), "Sunny, 21°C.");
   });
 
   it("reads a session as turns in time order", () => {
@@ -80,6 +81,8 @@ describe("previewOf and sessionTurns", () => {
       ["t1", "first", "answer 1", true],
       ["t2", "second", "answer 2", false],
     ]);
+    const [objectTurn] = sessionTurns([{ id: "t3", timestamp: null, name: null, input: { question: "Q?" }, output: { answer: "A." }, latency: null, level: "DEFAULT" }]);
+    assert.deepEqual([objectTurn?.userText, objectTurn?.assistantText], ["Q?", "A."]);
   });
 });
 

@@ -62,7 +62,7 @@ export async function login(password: string): Promise<void> {
 
 /** Ends the session. */
 export async function logout(): Promise<void> {
-  await request("/api/ui/logout", json, { method: "POST" });
+  await request("/api/ui/logout", json, { method: "POST", body: {} });
 }
 
 /** Projects the session may see. */

@@ -20,8 +20,9 @@ export function TypeBadge({ type }: { type: string }) {
   );
 }
 
-/** A level badge; DEFAULT is shown quietly, WARNING and ERROR stand out. */
+/** A level badge; DEFAULT shows nothing (it is the norm), WARNING and ERROR stand out. */
 export function LevelBadge({ level }: { level: string }) {
+  if (level === "DEFAULT") return null;
   return <span className={`level level-${level.toLowerCase()}`}>{level === "DEFAULT" ? "default" : level.toLowerCase()}</span>;
 }
 

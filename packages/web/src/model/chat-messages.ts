@@ -170,6 +170,23 @@ export function messageText(message: ChatMessage): string {
     .join("\n");
 }
 
+/** Keys whose string value is "the text" of a small input/output object (`{ answer: "..." }`). */
+const TEXT_KEYS = ["content", "text", "message", "answer", "question", "query", "output", "input", "response", "result", "completion", "prompt"];
+
+/**
+ * The main text of a value: a string as it is, or the string under one of the usual keys of a
+ * small object (`{ question: "..." }` → the question); null when there is none.
+ */
+export function mainTextOf(value: unknown): string | null {
+  if (typeof value === "string") return value;
+  if (!isObject(value)) return null;
+  for (const key of TEXT_KEYS) {
+    const v = value[key];
+    if (typeof v === "string" && v.trim() !== "") return v;
+  }
+  return null;
+}
+
 /**
  * A one-line preview of any input/output value: the last user message of a conversation, the
  * text of a string, or compact JSON. Used in tables and the session conversation view.
@@ -181,7 +198,7 @@ export function previewOf(value: unknown, maxChars = 200): string {
   if (chat !== null) {
     const last = chat[chat.length - 1];
     text = last === undefined ? "" : messageText(last) || last.parts.map((p) => (p.kind === "tool-call" ? `${p.name}(…)` : "")).join(" ");
-  } else if (typeof value === "string") text = value;
+  } else if (mainTextOf(value) !== null) text = mainTextOf(value) ?? "";
   else {
     try {
       text = JSON.stringify(value);

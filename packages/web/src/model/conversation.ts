@@ -1,4 +1,4 @@
-import { detectChat, messageText, previewOf } from "./chat-messages.js";
+import { detectChat, mainTextOf, messageText, previewOf } from "./chat-messages.js";
 
 /** The trace fields a conversation view needs. */
 export interface TurnSource {
@@ -31,7 +31,7 @@ function userTextOf(input: unknown): string {
       if (m !== undefined && m.role === "user") return messageText(m);
     }
   }
-  return previewOf(input, 4000);
+  return mainTextOf(input) ?? previewOf(input, 4000);
 }
 
 /** The reply in a trace output: the assistant message text, or the output itself. */
@@ -41,7 +41,7 @@ function assistantTextOf(output: unknown): string {
     const text = chat.filter((m) => m.role === "assistant").map(messageText).join("\n").trim();
     if (text !== "") return text;
   }
-  return previewOf(output, 4000);
+  return mainTextOf(output) ?? previewOf(output, 4000);
 }
 
 /**

@@ -53,16 +53,16 @@ function traceColumns(nowMs: number): Column<TraceSummary>[] {
         </Link>
       ),
     },
-    { key: "preview", header: "Output", width: "minmax(160px, 2fr)", render: (t) => <span className="preview">{previewOf(t.output, 160) || previewOf(t.input, 160)}</span> },
-    { key: "user", header: "User", width: "minmax(80px, 0.8fr)", render: (t) => t.userId ?? <span className="muted">–</span> },
-    { key: "session", header: "Session", width: "minmax(80px, 0.8fr)", render: (t) => t.sessionId ?? <span className="muted">–</span> },
+    { key: "preview", header: "Output", width: "minmax(160px, 1.6fr)", render: (t) => <span className="preview">{previewOf(t.output, 160) || previewOf(t.input, 160)}</span> },
+    { key: "user", header: "User", width: "minmax(90px, 1fr)", render: (t) => t.userId ?? <span className="muted">–</span> },
+    { key: "session", header: "Session", width: "minmax(90px, 1fr)", render: (t) => t.sessionId ?? <span className="muted">–</span> },
     { key: "tags", header: "Tags", width: "minmax(80px, 1fr)", render: (t) => <Tags tags={t.tags} /> },
-    { key: "env", header: "Env", width: "90px", render: (t) => <span className="muted">{t.environment}</span> },
+    { key: "env", header: "Env", width: "84px", render: (t) => <span className="muted">{t.environment}</span> },
     { key: "latency", header: "Latency", width: "80px", align: "right", sortField: "latency", render: (t) => formatSeconds(t.latency) },
     { key: "tokens", header: "Tokens", width: "74px", align: "right", sortField: "totalTokens", render: (t) => formatTokens(t.totalTokens) },
-    { key: "cost", header: "Cost", width: "86px", align: "right", sortField: "totalCost", render: (t) => formatCost(t.totalCost) },
+    { key: "cost", header: "Cost", width: "96px", align: "right", sortField: "totalCost", render: (t) => formatCost(t.totalCost) },
     { key: "obs", header: "Obs", width: "56px", align: "right", sortField: "observationCount", render: (t) => formatCount(t.observationCount) },
-    { key: "level", header: "Level", width: "78px", render: (t) => <LevelBadge level={t.level} /> },
+    { key: "level", header: "Level", width: "66px", render: (t) => <LevelBadge level={t.level} /> },
   ];
 }
 

@@ -1,0 +1,164 @@
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { Context } from "hono";
+import { SERVER_VERSION } from "../../config.js";
+import type { ApiKeyRecord } from "../../storage/records.js";
+import type { RouteDeps, SightlineApp, AppEnv } from "../app-env.js";
+import { createApiKey } from "../api-keys.js";
+import { observationToApi, traceToApi } from "../api-shapes.js";
+import { HttpError } from "../http-error.js";
+import { normalizeIdParam } from "../routes/trace-routes.js";
+import { structureOf, treeColumns } from "./trace-tree-columns.js";
+import type { UiAccess } from "./ui-access.js";
+import { requireUiAccess } from "./ui-access.js";
+import { passwordMatches, SESSION_COOKIE } from "./ui-sessions.js";
+
+/** Paths of the UI endpoints and their methods (the app answers other methods with 405). */
+export const UI_ROUTE_METHODS: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ["/api/ui/config", ["GET", "HEAD"]],
+  ["/api/ui/me", ["GET", "HEAD"]],
+  ["/api/ui/login", ["POST"]],
+  ["/api/ui/logout", ["POST"]],
+  ["/api/ui/projects", ["GET", "HEAD"]],
+  ["/api/ui/projects/:projectId/keys", ["GET", "HEAD", "POST"]],
+  ["/api/ui/projects/:projectId/keys/:keyId", ["DELETE"]],
+  ["/api/ui/traces/:traceId/tree", ["GET", "HEAD"]],
+  ["/api/ui/traces/:traceId/observations/:observationId", ["GET", "HEAD"]],
+];
+
+/** The longest JSON body a UI POST may send (a password, a note). */
+const MAX_UI_BODY_CHARS = 4096;
+
+/**
+ * Reads a small JSON object body. Requiring `application/json` also protects the cookie-authenticated
+ * POSTs from cross-site form submissions: a cross-origin JSON POST needs a CORS preflight, which
+ * this server never grants.
+ */
+async function jsonBody(c: Context<AppEnv>): Promise<Record<string, unknown>> {
+  if (!(c.req.header("content-type") ?? "").toLowerCase().startsWith("application/json")) {
+    throw new HttpError(415, "unsupported_content_type", "Send a JSON body with content-type: application/json.");
+  }
+  const text = await c.req.text();
+  if (text.length > MAX_UI_BODY_CHARS) throw new HttpError(413, "body_too_large", `The body is over ${MAX_UI_BODY_CHARS} characters.`);
+  let body: unknown;
+  try {
+    body = text === "" ? {} : JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "invalid_json", "The body is not valid JSON.");
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "invalid_body", "The body must be a JSON object.");
+  return body as Record<string, unknown>;
+}
+
+function isHttps(c: Context<AppEnv>): boolean {
+  return new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
+}
+
+function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+function keyToApi(k: ApiKeyRecord): Record<string, unknown> {
+  return {
+    id: k.id,
+    publicKey: k.publicKey,
+    displaySecretKey: k.displaySecretKey,
+    note: k.note,
+    createdAt: isoOrNull(k.createdAtMs),
+    lastUsedAt: isoOrNull(k.lastUsedAtMs),
+    revokedAt: isoOrNull(k.revokedAtMs),
+  };
+}
+
+/**
+ * The web UI's own endpoints under /api/ui: configuration, login/logout with the admin password
+ * (HttpOnly SameSite=Lax session cookie, Secure behind HTTPS), projects, API keys, the trace
+ * structure for huge traces and one observation's IO on demand.
+ */
+export function registerUiRoutes(app: SightlineApp, deps: RouteDeps, access: UiAccess): void {
+  const ui = requireUiAccess(access, deps.store);
+  const authMode = access.mode === "open" ? "none" : "password";
+
+  app.get("/api/ui/config", (c) => c.json({ version: SERVER_VERSION, authMode, authenticated: access.isAuthenticated(c) }));
+  app.get("/api/ui/me", (c) => c.json({ authMode, authenticated: access.isAuthenticated(c) }));
+
+  app.post("/api/ui/login", async (c) => {
+    const body = await jsonBody(c);
+    if (access.adminPassword === undefined) {
+      throw new HttpError(400, "login_not_configured", access.mode === "open" ? "No login is needed: the UI is open on loopback." : "No admin password is configured (SIGHTLINE_ADMIN_PASSWORD).");
+    }
+    const password = typeof body.password === "string" ? body.password : "";
+    if (!passwordMatches(password, access.adminPassword)) {
+      // A small fixed delay makes online guessing slow without an account-lockout denial of service.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      throw new HttpError(401, "invalid_password", "Wrong admin password.");
+    }
+    setCookie(c, SESSION_COOKIE, access.sessions.create(), { httpOnly: true, sameSite: "Lax", secure: isHttps(c), path: "/" });
+    return c.json({ authenticated: true });
+  });
+
+  app.post("/api/ui/logout", async (c) => {
+    access.sessions.revoke(getCookie(c, SESSION_COOKIE));
+    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    return c.json({ authenticated: access.mode === "open" });
+  });
+
+  app.get("/api/ui/projects", ui, async (c) => {
+    const projects = await deps.store.listProjects();
+    return c.json({ data: projects.map((p) => ({ id: p.id, name: p.name })) });
+  });
+
+  const projectParam = async (c: Context<AppEnv>): Promise<string> => {
+    const projectId = c.req.param("projectId") ?? "";
+    if (!(await deps.store.listProjects()).some((p) => p.id === projectId)) {
+      throw new HttpError(404, "project_not_found", `No project ${JSON.stringify(projectId.slice(0, 100))}.`);
+    }
+    return projectId;
+  };
+
+  app.get("/api/ui/projects/:projectId/keys", ui, async (c) => {
+    const keys = await deps.store.listApiKeys(await projectParam(c));
+    return c.json({ data: keys.map(keyToApi) });
+  });
+
+  app.post("/api/ui/projects/:projectId/keys", ui, async (c) => {
+    const projectId = await projectParam(c);
+    const body = await jsonBody(c);
+    const note = typeof body.note === "string" && body.note.trim() !== "" ? body.note.trim().slice(0, 200) : null;
+    const created = await createApiKey(deps.store, projectId, { note });
+    return c.json({ id: created.record.id, publicKey: created.publicKey, secretKey: created.secretKey }, 201);
+  });
+
+  app.delete("/api/ui/projects/:projectId/keys/:keyId", ui, async (c) => {
+    const projectId = await projectParam(c);
+    const keyId = c.req.param("keyId");
+    if (!(await deps.authenticator.revoke(projectId, keyId))) {
+      throw new HttpError(404, "api_key_not_found", `No API key ${JSON.stringify(keyId.slice(0, 100))} in project ${JSON.stringify(projectId)}.`);
+    }
+    return c.json({});
+  });
+
+  app.get("/api/ui/traces/:traceId/tree", ui, async (c) => {
+    const { projectId } = c.get("auth");
+    const traceId = normalizeIdParam(c.req.param("traceId"));
+    const trace = await deps.store.getTrace(projectId, traceId);
+    if (trace === null) throw new HttpError(404, "trace_not_found", `No trace ${JSON.stringify(traceId)} in this project.`);
+    const rows =
+      deps.store.getTraceStructure !== undefined
+        ? await deps.store.getTraceStructure(projectId, traceId)
+        : structureOf(await deps.store.getTraceObservations(projectId, traceId));
+    return c.json({ trace: traceToApi(trace, undefined), tree: treeColumns(traceId, rows) });
+  });
+
+  app.get("/api/ui/traces/:traceId/observations/:observationId", ui, async (c) => {
+    const { projectId } = c.get("auth");
+    const traceId = normalizeIdParam(c.req.param("traceId"));
+    const id = normalizeIdParam(c.req.param("observationId"));
+    let observation = await deps.store.getObservation(projectId, id);
+    // Ids are unique per trace only: if the first match belongs to another trace, look in this one.
+    if (observation !== null && observation.traceId !== traceId) {
+      observation = (await deps.store.getTraceObservations(projectId, traceId)).find((o) => o.id === id) ?? null;
+    }
+    if (observation === null) throw new HttpError(404, "observation_not_found", `No observation ${JSON.stringify(id)} in trace ${JSON.stringify(traceId)}.`);
+    return c.json(observationToApi(observation));
+  });
+}
