@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import { summary, median, mulberry32, shuffle } from "./lib/stats.mjs";
 import { OPS, SPANS_PER_OP, IO_CHARS_PER_OP, INPUT_CHARS, OUTPUT_CHARS, TYPES_PER_OP } from "./lib/payload.mjs";
 import { VARIANTS } from "./lib/variants.mjs";
+import { parseServerBenchArgs, runServerBench } from "./server-bench.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const WORKER = join(HERE, "sdk-worker.mjs");
@@ -39,6 +40,8 @@ const HELP = `usage: node --expose-gc bench/run.mjs [options]
   --stream-spans N      spans streamed for the peak-RSS test (full: 100000)
   --mem-reps R          repetitions of the streaming test (full: 5)
   --no-cpu / --no-mem   skip a section
+  --no-server           skip the server benchmark (bench/server-bench.mjs), which runs after the SDK one
+  --server-only         run only the server benchmark
   --seed S              seed of the shuffles (default: time-based; recorded in the JSON)
   --out FILE            JSON results (default bench/results/latest.json)
   --strict              exit 1 when a goal fails or spans are missing
@@ -50,7 +53,7 @@ function parseArgs(argv) {
     ? { rounds: 3, n: 8000, warmup: 1, memSpans: 20_000, streamSpans: 100_000, memReps: 1 }
     : { rounds: 9, n: 8000, warmup: 2, memSpans: 50_000, streamSpans: 100_000, memReps: 5 };
   Object.assign(o, {
-    quick, yieldEvery: 100, variants: VARIANTS.slice(), ops: OPS.slice(), cpu: true, mem: true,
+    quick, yieldEvery: 100, variants: VARIANTS.slice(), ops: OPS.slice(), cpu: true, mem: true, server: true, sdk: true,
     seed: Date.now() % 2 ** 31, out: join(HERE, "results", "latest.json"), strict: false,
   });
   for (let i = 0; i < argv.length; i++) {
@@ -73,6 +76,8 @@ function parseArgs(argv) {
     else if (a === "--mem-reps") o.memReps = Number(next());
     else if (a === "--no-cpu") o.cpu = false;
     else if (a === "--no-mem") o.mem = false;
+    else if (a === "--no-server") o.server = false;
+    else if (a === "--server-only") { o.cpu = false; o.mem = false; o.sdk = false; }
     else if (a === "--seed") o.seed = Number(next());
     else if (a === "--out") o.out = next();
     else if (a === "--strict") o.strict = true;
@@ -677,6 +682,18 @@ function versions() {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.sdk) await sdkBench(opts);
+  // The server benchmark (ingestion through the real server, raw insert limit, queries at 1M spans).
+  if (opts.server) await runServerBench(parseServerBenchArgs(opts.quick ? ["--quick"] : []));
+  killAll();
+  const fail = opts.strict && sdkFailed;
+  process.exitCode = fail ? 1 : 0;
+}
+
+let sdkFailed = false;
+
+/** The SDK overhead benchmark: CPU per op and memory, against raw OpenTelemetry. */
+async function sdkBench(opts) {
   const rand = mulberry32(opts.seed);
   const t0 = Date.now();
   const meta = {
@@ -738,8 +755,7 @@ async function main() {
   console.log(`Results: ${opts.out}`);
   await sink.stop();
   killAll();
-  const fail = opts.strict && (goals.some((g) => !g.pass) || warnings.length > 0);
-  process.exitCode = fail ? 1 : 0;
+  sdkFailed = goals.some((g) => !g.pass) || warnings.length > 0;
 }
 
 main().catch((err) => {

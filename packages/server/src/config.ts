@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { ConfigError } from "@sightline/core";
 
 /** The version the health endpoint reports. */
@@ -19,6 +20,17 @@ export const DEFAULT_AUTH_CACHE_TTL_MILLIS = 10_000;
 /** How long a graceful shutdown waits for in-flight requests before closing their connections. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 10_000;
 
+/** The most ingest worker threads `SIGHTLINE_INGEST_WORKERS` may ask for. */
+export const MAX_INGEST_WORKERS = 32;
+
+/**
+ * Default ingest worker threads: one per core beyond the first (which inserts), at most 4; 0 (decode
+ * inline) on a single core. 1 on the 2-core reference machine.
+ */
+export function defaultIngestWorkers(cores: number = availableParallelism()): number {
+  return Math.max(0, Math.min(4, cores - 1));
+}
+
 /** Explicit settings (e.g. from command-line flags); each one wins over its environment variable. */
 export interface ServerConfigInput {
   port?: number;
@@ -31,6 +43,7 @@ export interface ServerConfigInput {
   initSecretKey?: string;
   authCacheTtlMillis?: number;
   shutdownTimeoutMillis?: number;
+  ingestWorkers?: number;
 }
 
 /** Keys to create for the default project at start (`SIGHTLINE_INIT_PUBLIC_KEY` / `_SECRET_KEY`). */
@@ -54,6 +67,8 @@ export interface ServerConfig {
   readonly initKeys: InitKeys | undefined;
   readonly authCacheTtlMillis: number;
   readonly shutdownTimeoutMillis: number;
+  /** Worker threads that decode and map OTLP bodies; 0 decodes on the main thread. */
+  readonly ingestWorkers: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -70,6 +85,7 @@ export const SERVER_ENV = {
   INIT_SECRET_KEY: "SIGHTLINE_INIT_SECRET_KEY",
   AUTH_CACHE_TTL_MILLIS: "SIGHTLINE_AUTH_CACHE_TTL_MILLIS",
   SHUTDOWN_TIMEOUT_MILLIS: "SIGHTLINE_SHUTDOWN_TIMEOUT_MILLIS",
+  INGEST_WORKERS: "SIGHTLINE_INGEST_WORKERS",
 } as const;
 
 function envString(env: Env, name: string): string | undefined {
@@ -140,6 +156,10 @@ export function resolveServerConfig(input: ServerConfigInput = {}, env: Env = {}
     DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
     { min: 0, max: 600_000 },
   );
+  const ingestWorkers = integer(input.ingestWorkers, env, SERVER_ENV.INGEST_WORKERS, "ingestWorkers", defaultIngestWorkers(), {
+    min: 0,
+    max: MAX_INGEST_WORKERS,
+  });
 
   const initPublicKey = input.initPublicKey ?? envString(env, SERVER_ENV.INIT_PUBLIC_KEY);
   const initSecretKey = input.initSecretKey ?? envString(env, SERVER_ENV.INIT_SECRET_KEY);
@@ -163,6 +183,7 @@ export function resolveServerConfig(input: ServerConfigInput = {}, env: Env = {}
     initKeys,
     authCacheTtlMillis,
     shutdownTimeoutMillis,
+    ingestWorkers,
   };
 }
 

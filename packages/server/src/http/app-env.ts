@@ -1,4 +1,5 @@
 import type { Hono } from "hono";
+import type { IngestDecoder } from "../ingest/ingest-decoder.js";
 import type { TraceStore } from "../storage/trace-store.js";
 import type { ApiKeyAuthenticator, AuthenticatedKey } from "./authenticator.js";
 import type { ServerLogger } from "./server-logger.js";
@@ -21,5 +22,7 @@ export interface RouteDeps {
   readonly store: TraceStore;
   readonly authenticator: ApiKeyAuthenticator;
   readonly maxBodyBytes: number;
+  /** Decodes and maps OTLP request bodies (inline or on worker threads). */
+  readonly ingestDecoder: IngestDecoder;
   readonly logger: ServerLogger;
 }

@@ -1,15 +1,9 @@
 import type { Context } from "hono";
-import { errorMessage } from "@sightline/core";
-import { mapSpan } from "../../mapping/map-span.js";
-import { decodeOtlpJson } from "../../otlp/decode-json.js";
-import { decodeOtlpProtobuf } from "../../otlp/decode-protobuf.js";
 import { encodeExportResponse } from "../../otlp/encode-response.js";
 import type { PartialSuccess } from "../../otlp/encode-response.js";
 import { OtlpDecodeError } from "../../otlp/otlp-decode-error.js";
-import type { DecodedRequest } from "../../otlp/otlp-span.js";
-import { ACCEPTED_CONTENT_TYPES, contentTypeFormat, decodeContentEncoding } from "../../otlp/request-body.js";
+import { ACCEPTED_CONTENT_TYPES, contentTypeFormat } from "../../otlp/request-body.js";
 import type { OtlpFormat } from "../../otlp/request-body.js";
-import type { ObservationRecord } from "../../storage/records.js";
 import type { AppEnv, RouteDeps, SightlineApp } from "../app-env.js";
 import { HttpError } from "../http-error.js";
 import { readBodyWithLimit } from "../read-body.js";
@@ -47,20 +41,6 @@ function exportResponse(c: Context<AppEnv>, format: OtlpFormat, partial?: Partia
   return c.body(body, 200, { "content-type": CONTENT_TYPE[format] });
 }
 
-/** Maps every decoded span; a span the mapper throws on is rejected with its reason, never the request. */
-function mapSpans(decoded: DecodedRequest): { records: ObservationRecord[]; reasons: string[] } {
-  const reasons = decoded.rejected.map((r) => `span #${r.index}: ${r.reason}`);
-  const records: ObservationRecord[] = [];
-  for (const span of decoded.spans) {
-    try {
-      records.push(mapSpan(span));
-    } catch (error) {
-      reasons.push(`span ${span.spanId} (trace ${span.traceId}): could not be mapped: ${errorMessage(error)}`);
-    }
-  }
-  return { records, reasons };
-}
-
 function partialSuccess(reasons: readonly string[]): PartialSuccess | undefined {
   if (reasons.length === 0) return undefined;
   const shown = reasons.slice(0, MAX_REASONS_IN_MESSAGE).join("; ");
@@ -70,19 +50,23 @@ function partialSuccess(reasons: readonly string[]): PartialSuccess | undefined 
 
 /**
  * `POST /v1/traces` and `POST /api/public/otel/v1/traces`: auth → body (size-limited while
- * streaming) → content encoding → decode → map → one store transaction. The 200 is sent only after
- * the store resolved, i.e. once the spans are durable, in the request's encoding, with OTLP
- * `partialSuccess` when some spans were rejected.
+ * streaming) → content encoding, decode and map (on an ingest worker thread when the server has
+ * them) → the store's transaction (shared with concurrent requests: group commit). The 200 is sent
+ * only after the store resolved, i.e. once the spans are durable, in the request's encoding, with
+ * OTLP `partialSuccess` when some spans were rejected.
  */
 export function registerIngestRoutes(app: SightlineApp, deps: RouteDeps): void {
   const auth = requireAuth(deps.authenticator);
   for (const path of TRACES_PATHS) {
     app.post(path, auth, async (c) => {
       const format = requestFormat(c);
-      const raw = await readBodyWithLimit(c.req.raw, deps.maxBodyBytes);
-      const body = decodeContentEncoding(raw, c.req.header("content-encoding"), deps.maxBodyBytes);
-      const decoded = format === "json" ? decodeOtlpJson(body) : decodeOtlpProtobuf(body);
-      const { records, reasons } = mapSpans(decoded);
+      const body = await readBodyWithLimit(c.req.raw, deps.maxBodyBytes);
+      const { records, reasons } = await deps.ingestDecoder.decode({
+        format,
+        body,
+        contentEncoding: c.req.header("content-encoding"),
+        maxBodyBytes: deps.maxBodyBytes,
+      });
       if (records.length > 0) await deps.store.insertObservations(c.get("auth").projectId, records);
       return exportResponse(c, format, partialSuccess(reasons));
     });

@@ -108,6 +108,11 @@ export class FtsIndexer {
     }
   }
 
+  /** Indexes one batch (at most `batchRows` rows) in its own transaction; returns the rows handled. */
+  indexOnce(): number {
+    return this.indexBatch();
+  }
+
   /** One time-boxed run; if work remains it continues after pending I/O, not on the next tick. */
   private runSlice(): void {
     this.scheduled = null;

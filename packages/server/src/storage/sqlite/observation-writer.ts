@@ -17,6 +17,12 @@ import type { ProjectCounters } from "./project-counters.js";
 import { CONTRIBUTION_SELECT, OBSERVATION_COLUMNS, contributionOfRow, observationValues } from "./observation-row.js";
 import { TraceRows, summaryOf } from "./trace-row.js";
 
+/** One `insertObservations` call's worth of observations. */
+export interface ObservationBatch {
+  readonly projectId: string;
+  readonly records: readonly ObservationRecord[];
+}
+
 /** Columns a replaced copy keeps: its identity and when it was first stored. */
 const KEPT_ON_REPLACE = new Set<string>(["project_id", "trace_id", "id", "created_at_ms"]);
 const REPLACED_INDEXES = OBSERVATION_COLUMNS.flatMap((column, index) => (KEPT_ON_REPLACE.has(column) ? [] : [index]));
@@ -41,6 +47,7 @@ export class ObservationWriter {
   private readonly pairs: UserSessionPairs;
   private readonly counters: ProjectCounters;
   private readonly transaction: (projectId: string, records: readonly ObservationRecord[]) => InsertResult;
+  private readonly transactionMany: (batches: readonly ObservationBatch[]) => InsertResult[];
 
   /** `onReplaced` hears of every replaced row, so the full-text index can refresh it. */
   constructor(
@@ -66,6 +73,9 @@ export class ObservationWriter {
     this.pairs = new UserSessionPairs(db);
     // IMMEDIATE: take the write lock up front rather than failing to upgrade a read lock later.
     this.transaction = db.transaction((projectId: string, records: readonly ObservationRecord[]) => this.writeAll(projectId, records)).immediate;
+    this.transactionMany = db.transaction((batches: readonly ObservationBatch[]) =>
+      batches.map((batch) => (batch.records.length === 0 ? { written: 0, traceIds: [] } : this.writeAll(batch.projectId, batch.records))),
+    ).immediate;
   }
 
   /** Writes the batch; returns once committed. */
@@ -73,6 +83,19 @@ export class ObservationWriter {
     if (records.length === 0) return { written: 0, traceIds: [] };
     try {
       return this.transaction(projectId, records);
+    } finally {
+      this.counters.discard();
+    }
+  }
+
+  /**
+   * Writes several batches (of any projects) in ONE transaction, so one commit covers them all
+   * (group commit); returns each batch's result once committed. All or nothing: when it throws,
+   * none of the batches was written.
+   */
+  writeMany(batches: readonly ObservationBatch[]): InsertResult[] {
+    try {
+      return this.transactionMany(batches);
     } finally {
       this.counters.discard();
     }

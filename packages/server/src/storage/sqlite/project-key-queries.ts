@@ -1,15 +1,11 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { ApiKeyRecord, ProjectRecord } from "../records.js";
+import { DuplicatePublicKeyError } from "../store-errors.js";
 
 type Row = Record<string, unknown>;
 
-/** Thrown by `createApiKey` when the public key is already taken (by any project). */
-export class DuplicatePublicKeyError extends Error {
-  constructor(publicKey: string) {
-    super(`An API key with public key ${publicKey} already exists.`);
-    this.name = "DuplicatePublicKeyError";
-  }
-}
+// Shared by every store; re-exported here where it was first defined.
+export { DuplicatePublicKeyError };
 
 /** Projects and API keys. A revoked key stays stored, so auth can tell "revoked" from "unknown". */
 export class ProjectKeyQueries {

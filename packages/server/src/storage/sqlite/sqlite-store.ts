@@ -1,4 +1,6 @@
 import Database from "better-sqlite3";
+import { BackgroundMaintenance } from "./background-maintenance.js";
+import { DEFAULT_FTS_INTERVAL_MILLIS } from "./fts-indexer.js";
 import type { FtsIndexerOptions } from "./fts-indexer.js";
 import { migrateSchema } from "./schema.js";
 import { SqliteTraceStore } from "./sqlite-trace-store.js";
@@ -17,8 +19,17 @@ export interface SqliteStoreOptions {
   synchronous?: "NORMAL" | "FULL";
   /** How long a statement waits for another connection's lock. Default `DEFAULT_BUSY_TIMEOUT_MILLIS`. */
   busyTimeoutMillis?: number;
-  /** WAL pages before an automatic checkpoint. Default `DEFAULT_WAL_AUTOCHECKPOINT_PAGES`. */
+  /**
+   * WAL pages before the writer checkpoints by itself. Default `DEFAULT_WAL_AUTOCHECKPOINT_PAGES`,
+   * or `BACKGROUND_WAL_AUTOCHECKPOINT_PAGES` (a backstop only) with `backgroundThread`.
+   */
   walAutocheckpointPages?: number;
+  /**
+   * Checkpoint the WAL and maintain the full-text index on a second thread with its own connection
+   * (see `BackgroundMaintenance`), off the thread that commits ingestion. Needs a file database.
+   * Default false; the server turns it on.
+   */
+  backgroundThread?: boolean;
   /** The background full-text indexer. */
   fullText?: FtsIndexerOptions;
   /** Hears about background indexing failures (they never reach a request). */
@@ -27,13 +38,24 @@ export interface SqliteStoreOptions {
 
 /** Default lock wait. */
 export const DEFAULT_BUSY_TIMEOUT_MILLIS = 5_000;
+/**
+ * Page size of new databases: 8 KiB instead of SQLite's 4 KiB. Rows here are 2–3 KiB (input and
+ * output), so fewer pages per row; measured with the server's rows and indexes, 512 per
+ * transaction: 27.5k rows/s against 23.5k with 4 KiB (1 KiB: 18.7k, 16 KiB: 27.3k).
+ */
+export const SQLITE_PAGE_SIZE_BYTES = 8_192;
 /** Page cache: 64 MiB (the value is negative KiB, as SQLite wants it). */
 export const SQLITE_CACHE_KIB = 65_536;
 /**
- * WAL pages (4 KiB) between automatic checkpoints. Larger than SQLite's 1000 because checkpoints
+ * WAL pages (8 KiB: 16 MiB) between automatic checkpoints. Larger than SQLite's 1000 because checkpoints
  * with their fsyncs dominate the commit cost of small transactions (performance anchors §B5).
  */
-export const DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 4_000;
+export const DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 2_000;
+/**
+ * The writer's own checkpoint threshold when the background thread checkpoints (every 500 ms): it
+ * acts only if that thread falls far behind, so the WAL never grows without bound (≈400 MiB of 8 KiB pages).
+ */
+export const BACKGROUND_WAL_AUTOCHECKPOINT_PAGES = 50_000;
 
 /**
  * Opens (creating if needed) a SQLite trace store: WAL journal, the chosen synchronous level,
@@ -43,18 +65,30 @@ export const DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 4_000;
  * @example const store = await openSqliteStore({ file: join(dataDir, "sightline.db") });
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteTraceStore> {
+  const background = options.backgroundThread === true && options.file !== ":memory:" && options.file !== "";
+  const busyTimeoutMillis = Math.max(0, Math.floor(options.busyTimeoutMillis ?? DEFAULT_BUSY_TIMEOUT_MILLIS));
+  const autocheckpoint = options.walAutocheckpointPages ?? (background ? BACKGROUND_WAL_AUTOCHECKPOINT_PAGES : DEFAULT_WAL_AUTOCHECKPOINT_PAGES);
   const db = new Database(options.file);
   try {
+    // Only a new, empty database takes it (before WAL mode); an existing one keeps its page size.
+    db.pragma(`page_size = ${SQLITE_PAGE_SIZE_BYTES}`);
     db.pragma("journal_mode = WAL");
     db.pragma(`synchronous = ${options.synchronous === "FULL" ? "FULL" : "NORMAL"}`);
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMillis ?? DEFAULT_BUSY_TIMEOUT_MILLIS))}`);
+    db.pragma(`busy_timeout = ${busyTimeoutMillis}`);
     db.pragma("foreign_keys = ON");
     db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
     db.pragma("temp_store = MEMORY");
-    db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(options.walAutocheckpointPages ?? DEFAULT_WAL_AUTOCHECKPOINT_PAGES))}`);
+    db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(autocheckpoint))}`);
     db.defaultSafeIntegers(true);
     migrateSchema(db);
-    return new SqliteTraceStore(db, options.fullText, options.onBackgroundError);
+    const onError = options.onBackgroundError ?? (() => {});
+    const maintenance = background
+      ? new BackgroundMaintenance(
+          { file: options.file, busyTimeoutMillis, ftsIntervalMillis: options.fullText?.intervalMillis ?? DEFAULT_FTS_INTERVAL_MILLIS },
+          onError,
+        )
+      : undefined;
+    return new SqliteTraceStore(db, options.fullText, onError, maintenance);
   } catch (error) {
     db.close();
     throw error;

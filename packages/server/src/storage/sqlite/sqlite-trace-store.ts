@@ -9,9 +9,12 @@ import type {
   UserRecord,
 } from "../records.js";
 import type { InsertResult, ObservationQuery, ObservationStructure, Page, SessionQuery, TraceQuery, TraceStore } from "../trace-store.js";
+import type { BackgroundMaintenance } from "./background-maintenance.js";
 import { FtsIndexer } from "./fts-indexer.js";
 import type { FtsIndexerOptions } from "./fts-indexer.js";
+import { ObservationIdsQuery } from "./observation-ids-query.js";
 import { ObservationQueries } from "./observation-queries.js";
+import { GroupCommit } from "./group-commit.js";
 import { ObservationWriter } from "./observation-writer.js";
 import { ProjectCounters } from "./project-counters.js";
 import { ProjectKeyQueries } from "./project-key-queries.js";
@@ -31,28 +34,36 @@ export class SqliteTraceStore implements TraceStore {
   readonly kind = "sqlite";
   private readonly indexer: FtsIndexer;
   private readonly writer: ObservationWriter;
+  private readonly groupCommit: GroupCommit;
   private readonly traces: TraceQueries;
   private readonly observations: ObservationQueries;
   private readonly groups: SessionUserQueries;
   private readonly keys: ProjectKeyQueries;
   private readonly structure: TraceStructureQuery;
+  private readonly observationIds: ObservationIdsQuery;
   private closed = false;
 
-  /** Wraps an open, migrated database (see `openSqliteStore`). */
+  /**
+   * Wraps an open, migrated database (see `openSqliteStore`). With `background`, checkpoints and
+   * full-text indexing run on that thread; otherwise the indexer runs here, in time slices.
+   */
   constructor(
     private readonly db: Database,
     indexerOptions: FtsIndexerOptions = {},
     onIndexerError: (error: unknown) => void = () => {},
+    private readonly background?: BackgroundMaintenance,
   ) {
     this.indexer = new FtsIndexer(db, indexerOptions, onIndexerError);
     const counters = new ProjectCounters(db);
     this.writer = new ObservationWriter(db, counters, (rowId) => this.indexer.rowReplaced(rowId));
+    this.groupCommit = new GroupCommit(this.writer, undefined, background === undefined ? undefined : (delta) => background.writerQueued(delta));
     this.traces = new TraceQueries(db, this.indexer, counters);
     this.observations = new ObservationQueries(db, counters);
     this.groups = new SessionUserQueries(db);
     this.keys = new ProjectKeyQueries(db);
     this.structure = new TraceStructureQuery(db);
-    this.indexer.start();
+    this.observationIds = new ObservationIdsQuery(db);
+    if (background === undefined) this.indexer.start();
   }
 
   async migrate(): Promise<void> {
@@ -83,9 +94,13 @@ export class SqliteTraceStore implements TraceStore {
     return this.keys.revokeApiKey(projectId, keyId);
   }
 
-  /** Commits before resolving; with `synchronous=NORMAL` the commit survives a process crash. */
+  /**
+   * Commits before resolving; with `synchronous=NORMAL` the commit survives a process crash. Calls
+   * made while the thread is busy share one transaction (see `GroupCommit`).
+   */
   async insertObservations(projectId: string, observations: readonly ObservationRecord[]): Promise<InsertResult> {
-    return this.writer.write(projectId, observations);
+    if (this.closed) throw new Error("The store is closed.");
+    return this.groupCommit.submit(projectId, observations);
   }
 
   async listTraces(projectId: string, query: TraceQuery): Promise<Page<TraceRecord>> {
@@ -98,6 +113,11 @@ export class SqliteTraceStore implements TraceStore {
 
   async getTraceObservations(projectId: string, traceId: string): Promise<StoredObservation[]> {
     return this.traces.observations(projectId, traceId);
+  }
+
+  /** The observation ids of each trace by start time, from an index (no IO is read). */
+  async listObservationIds(projectId: string, traceIds: readonly string[]): Promise<Map<string, string[]>> {
+    return this.observationIds.run(projectId, traceIds);
   }
 
   async getTraceStructure(projectId: string, traceId: string): Promise<ObservationStructure[]> {
@@ -134,11 +154,16 @@ export class SqliteTraceStore implements TraceStore {
     return this.indexer.backlog();
   }
 
-  /** Finishes indexing, checkpoints the WAL into the main file and closes. Idempotent. */
+  /** Commits queued writes, finishes indexing, checkpoints the WAL into the main file and closes. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.indexer.stop();
+    try {
+      this.groupCommit.flush();
+    } finally {
+      await this.background?.stop();
+    }
     try {
       this.indexer.flush();
       this.db.pragma("optimize");

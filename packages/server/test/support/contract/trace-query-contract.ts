@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { ObservationRecord, TraceQuery, TraceRecord, TraceStore } from "@sightline/server";
 import { BASE_NS, hexId, observation } from "../store-fixtures.js";
-import { PROJECT, withProjects } from "./with-store.js";
+import { OTHER_PROJECT, PROJECT, withProjects } from "./with-store.js";
 
 const SECOND = 1_000_000_000n;
 
@@ -113,6 +113,29 @@ export function describeTraceQueryContract(open: () => Promise<TraceStore>): voi
         }
         const cheapest = await store.listTraces(PROJECT, { page: 1, limit: 1, orderBy: { field: "totalCost", direction: "asc" } });
         assert.equal(cheapest.data[0]?.totalCost, 0);
+      }));
+
+    it("lists each trace's observation ids by start time, without another project's, when the store offers it", () =>
+      withProjects(open, async (store) => {
+        if (store.listObservationIds === undefined) return;
+        const traceId = traceNo(0);
+        const late = observation({ id: hexId(901, 16), traceId, startTimeNs: BASE_NS + 9n * SECOND });
+        const early = observation({ id: hexId(902, 16), traceId, startTimeNs: BASE_NS - SECOND });
+        await store.insertObservations(PROJECT, [...catalogue(), late, early]);
+        await store.insertObservations(OTHER_PROJECT, [observation({ id: hexId(903, 16), traceId, startTimeNs: BASE_NS })]);
+
+        const ids = await store.listObservationIds(PROJECT, [traceId, traceNo(1), traceId, "f".repeat(32)]);
+        assert.deepEqual([...ids.keys()].sort(), [traceId, traceNo(1), "f".repeat(32)].sort());
+        assert.deepEqual(ids.get(traceId), [hexId(902, 16), hexId(1, 16), hexId(2, 16), hexId(901, 16)]);
+        assert.deepEqual(ids.get(traceNo(1)), [hexId(11, 16)]);
+        assert.deepEqual(ids.get("f".repeat(32)), [], "an unknown trace has no ids");
+        const fromTrace = (await store.getTraceObservations(PROJECT, traceId)).map((o) => o.id);
+        assert.deepEqual(ids.get(traceId), fromTrace, "the same ids in the same order as the trace's observations");
+
+        const many = Array.from({ length: 250 }, (_, i) => traceNo(249 - i));
+        const all = await store.listObservationIds(PROJECT, many);
+        assert.equal(all.size, 250);
+        assert.equal(all.get(traceNo(10))?.[0], hexId(101, 16), "ids are found past the first chunk of trace ids too");
       }));
   });
 }

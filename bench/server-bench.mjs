@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+// Sightline server benchmark: ingestion through the real `sightline serve` (bench/server-ingest.mjs),
+// the raw SQLite insert limit of the same rows, and query times at 1M spans
+// (bench/server-queries.mjs). Run by `npm run bench` after the SDK benchmark, or alone:
+//
+//   npm run build && node bench/server-bench.mjs [--quick] [--duration-ms N] [--spans N] [--out FILE]
+//
+// Goals (issue 3, performance anchors §B/§C, this 2-core machine): ≥ 30,000 spans/s sustained;
+// p50 ≤ 25 ms and p99 ≤ 40 ms at c=1, p99 ≤ 200 ms at c=4; trace list and one 200-observation trace
+// < 5 ms at 1M spans; full-text search < 50 ms. Results go to bench/results/server-latest.json.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { spawn } from "node:child_process";
+import { killServerBenchChildren, runIngestSection } from "./server-ingest.mjs";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const QUERIES = join(HERE, "server-queries.mjs");
+const GOALS = { spansPerSecond: 30_000, p50MsC1: 25, p99MsC1: 40, p99MsC4: 200 };
+
+const f = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : "–");
+const k = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "–");
+
+/** Options from the command line (`--quick`, `--duration-ms`, `--spans`, `--reps`, `--out`). */
+export function parseServerBenchArgs(argv) {
+  const quick = argv.includes("--quick");
+  const o = {
+    quick,
+    durationMs: quick ? 5_000 : 20_000,
+    concurrencies: [1, 4],
+    spans: quick ? 100_000 : 1_000_000,
+    reps: quick ? 5 : 15,
+    out: join(HERE, "results", "server-latest.json"),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--duration-ms") o.durationMs = Number(argv[++i]);
+    else if (a === "--spans") o.spans = Number(argv[++i]);
+    else if (a === "--reps") o.reps = Number(argv[++i]);
+    else if (a === "--out") o.out = argv[++i];
+  }
+  return o;
+}
+
+function runQueries(spans, reps) {
+  const dir = mkdtempSync(join(os.tmpdir(), "sightline-bench-queries-"));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [QUERIES, dir, String(spans), String(reps)], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.setEncoding("utf8").on("data", (d) => (out += d));
+    child.stderr.setEncoding("utf8").on("data", (d) => (err = (err + d).slice(-4000)));
+    const kill = () => child.kill("SIGKILL");
+    process.once("exit", kill);
+    child.on("exit", (code) => {
+      process.off("exit", kill);
+      rmSync(dir, { recursive: true, force: true });
+      try {
+        if (code !== 0) throw new Error(`exit ${code}`);
+        resolve(JSON.parse(out.trim().split("\n").at(-1)));
+      } catch (error) {
+        reject(new Error(`server-queries.mjs failed (${error.message}).\n${err}`));
+      }
+    });
+  });
+}
+
+function ingestTable(ingest) {
+  const raw = ingest.raw.rowsPerSecond;
+  const lines = [
+    "| scenario | spans/s sustained | vs raw insert | p50 ms | p99 ms | max ms | requests | stored / acked spans | goal |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const s of ingest.scenarios) {
+    const goals = [];
+    goals.push(s.spansPerSecond >= GOALS.spansPerSecond ? `≥ 30k: ok` : `≥ 30k: FAIL`);
+    if (s.concurrency === 1) {
+      goals.push(s.p50Ms <= GOALS.p50MsC1 ? "p50 ≤ 25: ok" : "p50 ≤ 25: FAIL");
+      goals.push(s.p99Ms <= GOALS.p99MsC1 ? "p99 ≤ 40: ok" : "p99 ≤ 40: FAIL");
+    } else if (s.concurrency === 4) {
+      goals.push(s.p99Ms <= GOALS.p99MsC4 ? "p99 ≤ 200: ok" : "p99 ≤ 200: FAIL");
+    }
+    const stored = `${s.storedObservations}/${s.ackedSpans}${s.storedObservations === s.ackedSpans ? "" : " !"}`;
+    lines.push(
+      `| proto 512 spans, c=${s.concurrency} | ${k(s.spansPerSecond)} | ${f(s.spansPerSecond / raw, 2)} | ${f(s.p50Ms)} | ${f(s.p99Ms)} | ` +
+        `${f(s.maxMs)} | ${s.ackedRequests} | ${stored} | ${goals.join(", ")} |`,
+    );
+  }
+  lines.push(
+    `| raw insert limit: better-sqlite3, same rows and indexes, 512/txn, WAL+NORMAL | ${k(raw)} rows/s | 1 | | | | | ${ingest.raw.rows} rows | |`,
+  );
+  return lines.join("\n");
+}
+
+function queryTable(queries) {
+  const lines = [
+    `Queries at ${k(queries.spans)} spans / ${k(queries.traces)} traces (warm, n = ${queries.repetitions}, shuffled): ` +
+      `built at ${k(queries.build.rowsPerSecondInsert)} rows/s through the store, full-text indexed at ${k(queries.build.ftsRowsPerSecond)} rows/s`,
+    "",
+    "| query | ms median [min–max] | rows (total) | goal |",
+    "| --- | --- | --- | --- |",
+  ];
+  for (const q of queries.queries) {
+    const rows = q.result.total === undefined ? `${q.result.rows}` : `${q.result.rows} (${q.result.total})`;
+    lines.push(`| ${q.name} | ${f(q.median, 2)} [${f(q.min, 2)}–${f(q.max, 2)}] | ${rows} | < ${q.goalMs} ms: ${q.median < q.goalMs ? "ok" : "FAIL"} |`);
+  }
+  return lines.join("\n");
+}
+
+/** Runs the whole server benchmark, prints its tables and writes the JSON; returns the results. */
+export async function runServerBench(opts, log = console.log) {
+  const started = Date.now();
+  log(
+    `\nSightline server bench${opts.quick ? " (quick)" : ""}: node ${process.version}, ${os.cpus().length} CPUs; ` +
+      `${opts.durationMs / 1000} s per ingest scenario, queries at ${k(opts.spans)} spans`,
+  );
+  const ingest = await runIngestSection({ durationMs: opts.durationMs, concurrencies: opts.concurrencies, log });
+  log(`  queries: building ${k(opts.spans)} spans through the store API ...`);
+  const queries = await runQueries(opts.spans, opts.reps);
+  const text = [
+    "",
+    `Ingestion: the real \`sightline serve\` over loopback, OTLP/protobuf requests of 512 spans (${k(ingest.scenarios[0]?.bodyBytes)} B, ` +
+      `≈${f(ingest.scenarios[0]?.ioCharsPerSpan, 0)} chars of input+output per span), fresh ids, ${opts.durationMs / 1000} s per scenario from an empty data dir`,
+    "",
+    ingestTable(ingest),
+    "",
+    queryTable(queries),
+    ...(ingest.warnings.length > 0 ? ["", "Warnings:", ...ingest.warnings.map((w) => `  ! ${w}`)] : []),
+  ].join("\n");
+  log(text);
+  const elapsedS = (Date.now() - started) / 1000;
+  log(`\nServer bench: ${elapsedS.toFixed(0)} s.`);
+  const result = {
+    meta: { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadavg: os.loadavg(), elapsedS },
+    config: { ...opts, goals: GOALS },
+    ingest,
+    queries,
+    table: text,
+  };
+  mkdirSync(dirname(opts.out), { recursive: true });
+  writeFileSync(opts.out, JSON.stringify(result, null, 2));
+  log(`Results: ${opts.out}`);
+  return result;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    process.on(sig, () => {
+      killServerBenchChildren();
+      process.exit(130);
+    });
+  }
+  runServerBench(parseServerBenchArgs(process.argv.slice(2))).catch((error) => {
+    console.error(error);
+    killServerBenchChildren();
+    process.exit(1);
+  });
+}

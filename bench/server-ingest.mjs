@@ -1,0 +1,177 @@
+// Server ingestion benchmark (see bench/README.md, "Server benchmark"): the REAL `sightline serve`
+// process on a fresh data dir, driven over loopback by a separate load-generator process
+// (bench/ingest-load.mjs) with 512-span OTLP/protobuf requests, at each concurrency for a bounded
+// time; the stored span count is read back through the REST API afterwards. Next to it, the raw
+// insert limit of the same rows straight into SQLite (bench/raw-insert.mjs), in the same run.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { TRACES_PER_REQUEST } from "./lib/ingest-payload.mjs";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CLI = join(HERE, "..", "packages", "cli", "dist", "main.js");
+const LOADGEN = join(HERE, "ingest-load.mjs");
+const RAW = join(HERE, "raw-insert.mjs");
+const PUBLIC_KEY = "pk-lf-bench";
+const SECRET_KEY = "sk-lf-bench";
+
+/** Every child process and temp dir of this module: removed on exit, error or signal. */
+const children = new Set();
+const dirs = new Set();
+function cleanUp() {
+  for (const child of children) {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  children.clear();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  dirs.clear();
+}
+process.on("exit", cleanUp);
+
+function tempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.add(dir);
+  return dir;
+}
+
+function removeDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  dirs.delete(dir);
+}
+
+/** Runs a node script to completion; resolves with its last stdout line parsed as JSON. */
+function runJson(script, args, { timeoutMs }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    children.add(child);
+    let out = "";
+    let err = "";
+    child.stdout.setEncoding("utf8").on("data", (d) => (out += d));
+    child.stderr.setEncoding("utf8").on("data", (d) => (err = (err + d).slice(-4000)));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      children.delete(child);
+      const last = out.trim().split("\n").at(-1) ?? "";
+      try {
+        if (code !== 0) throw new Error(`exit ${code ?? signal}`);
+        resolve(JSON.parse(last));
+      } catch (error) {
+        reject(new Error(`${script} failed (${error.message}).\nstdout: ${out.slice(-2000)}\nstderr: ${err}`));
+      }
+    });
+  });
+}
+
+/** Starts `sightline serve --port 0 --data-dir <dir>`; resolves with its URL and a stop function. */
+function startServe(dataDir, env = {}) {
+  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", "--data-dir", dataDir], {
+    env: { ...process.env, SIGHTLINE_PORT: undefined, SIGHTLINE_HOST: undefined, SIGHTLINE_INIT_PUBLIC_KEY: PUBLIC_KEY, SIGHTLINE_INIT_SECRET_KEY: SECRET_KEY, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.add(child);
+  let out = "";
+  let err = "";
+  child.stdout.setEncoding("utf8").on("data", (d) => (out += d));
+  child.stderr.setEncoding("utf8").on("data", (d) => (err = (err + d).slice(-4000)));
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => {
+    children.delete(child);
+    resolve(code ?? signal);
+  }));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`sightline serve did not start in 20 s.\nstdout: ${out}\nstderr: ${err}`));
+    }, 20_000);
+    child.stdout.on("data", () => {
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match === null || !out.includes("Press Ctrl+C")) return;
+      clearTimeout(timer);
+      resolve({
+        url: match[1],
+        stderr: () => err,
+        stop: async () => {
+          child.kill("SIGTERM");
+          const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+          const code = await exited;
+          clearTimeout(killer);
+          return code;
+        },
+      });
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`sightline serve exited (${code}) before it listened.\nstderr: ${err}`));
+    });
+  });
+}
+
+async function getJson(url, path) {
+  const res = await fetch(`${url}${path}`, { headers: { authorization: `Basic ${Buffer.from(`${PUBLIC_KEY}:${SECRET_KEY}`).toString("base64")}` } });
+  if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** One load scenario on a fresh server: the load generator's figures plus what the API reports stored. */
+async function scenario(concurrency, durationMs) {
+  const dataDir = tempDir("sightline-bench-serve-");
+  const server = await startServe(dataDir);
+  try {
+    const load = await runJson(LOADGEN, [server.url, PUBLIC_KEY, SECRET_KEY, String(concurrency), String(durationMs)], {
+      timeoutMs: durationMs + 120_000,
+    });
+    const observations = (await getJson(server.url, "/api/public/observations?limit=1")).meta.totalItems;
+    const traces = (await getJson(server.url, "/api/public/traces?limit=1&fields=core")).meta.totalItems;
+    const exitCode = await server.stop();
+    return {
+      ...load,
+      storedObservations: observations,
+      storedTraces: traces,
+      expectedTraces: load.ackedRequests * TRACES_PER_REQUEST,
+      serverExitCode: exitCode,
+    };
+  } finally {
+    await server.stop().catch(() => undefined);
+    removeDir(dataDir);
+  }
+}
+
+/**
+ * Runs the ingestion scenarios (each on a fresh server and data dir) and the raw insert limit.
+ * Returns `{ scenarios, raw, warnings }`.
+ */
+export async function runIngestSection({ durationMs, concurrencies, log = console.log }) {
+  const warnings = [];
+  const scenarios = [];
+  for (const concurrency of concurrencies) {
+    log(`  ingest: c=${concurrency} for ${durationMs / 1000} s ...`);
+    const result = await scenario(concurrency, durationMs);
+    scenarios.push(result);
+    if (result.storedObservations !== result.ackedSpans) {
+      warnings.push(`c=${concurrency}: ${result.ackedSpans} spans acknowledged but the API reports ${result.storedObservations} stored`);
+    }
+    if (result.storedTraces !== result.expectedTraces) {
+      warnings.push(`c=${concurrency}: ${result.expectedTraces} traces expected, the API reports ${result.storedTraces}`);
+    }
+    const failed = Object.entries(result.failures);
+    if (failed.length > 0) warnings.push(`c=${concurrency}: failed requests by status ${JSON.stringify(result.failures)}`);
+    if (result.serverExitCode !== 0) warnings.push(`c=${concurrency}: the server exited with ${result.serverExitCode} on SIGTERM`);
+  }
+  log(`  raw insert limit: ${durationMs / 1000} s of inserts ...`);
+  const rawDir = tempDir("sightline-bench-raw-");
+  let raw;
+  try {
+    raw = await runJson(RAW, [rawDir, String(durationMs)], { timeoutMs: durationMs * 6 + 60_000 });
+  } finally {
+    removeDir(rawDir);
+  }
+  return { scenarios, raw, warnings };
+}
+
+export { cleanUp as killServerBenchChildren };

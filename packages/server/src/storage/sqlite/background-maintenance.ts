@@ -1,0 +1,94 @@
+import { Worker } from "node:worker_threads";
+
+/** Options of the background maintenance thread. */
+export interface BackgroundMaintenanceOptions {
+  /** The database file (never `:memory:`: the thread opens its own connection). */
+  file: string;
+  /** How often the thread checkpoints the WAL into the database file. Default `DEFAULT_BACKGROUND_CHECKPOINT_MILLIS`. */
+  checkpointIntervalMillis?: number;
+  /** How long the thread waits for the write lock. */
+  busyTimeoutMillis: number;
+  /** Rows per full-text indexing transaction (small: the ingest writer may be waiting). Default `DEFAULT_BACKGROUND_FTS_BATCH_ROWS`. */
+  ftsBatchRows?: number;
+  /** Polling period when there is nothing to index. */
+  ftsIntervalMillis: number;
+}
+
+/** What the worker receives (`workerData`). */
+export interface BackgroundWorkerData {
+  readonly file: string;
+  readonly checkpointIntervalMillis: number;
+  readonly busyTimeoutMillis: number;
+  readonly ftsBatchRows: number;
+  readonly ftsIntervalMillis: number;
+  /** Int32Array[1]: batches waiting for the ingest writer (the thread yields while it is non-zero). */
+  readonly writerState: SharedArrayBuffer;
+}
+
+/** Messages from the worker. */
+export type BackgroundWorkerMessage = { type: "error"; message: string } | { type: "stopped" };
+
+/** WAL checkpoint period of the background thread. */
+export const DEFAULT_BACKGROUND_CHECKPOINT_MILLIS = 500;
+/** Rows per background indexing transaction: about 2 ms of write lock. */
+export const DEFAULT_BACKGROUND_FTS_BATCH_ROWS = 64;
+
+/**
+ * The SQLite store's second thread, with its own connection: it checkpoints the WAL (PASSIVE, so
+ * the writer never waits for it) and maintains the full-text index, both OFF the thread that
+ * commits and acknowledges ingestion. A checkpoint copies every page written since the last one
+ * into the database file and fsyncs it; done by the writer itself (SQLite's autocheckpoint) it
+ * costs the request that crosses the threshold tens of milliseconds, and the full-text index costs
+ * about as much CPU per row as the insert. On a 2-core machine these now run on the other core.
+ *
+ * The ingest writer announces queued batches through a shared counter; the thread starts no
+ * indexing transaction while batches wait (except one every `FTS_MIN_PROGRESS_MILLIS`, so the
+ * index keeps moving under a sustained load), and each of its transactions is short.
+ */
+export class BackgroundMaintenance {
+  private readonly worker: Worker;
+  private readonly writerState: Int32Array;
+  private stopped: Promise<void> | undefined;
+  private exited = false;
+
+  constructor(options: BackgroundMaintenanceOptions, onError: (error: unknown) => void) {
+    const shared = new SharedArrayBuffer(4);
+    this.writerState = new Int32Array(shared);
+    const data: BackgroundWorkerData = {
+      file: options.file,
+      checkpointIntervalMillis: options.checkpointIntervalMillis ?? DEFAULT_BACKGROUND_CHECKPOINT_MILLIS,
+      busyTimeoutMillis: options.busyTimeoutMillis,
+      ftsBatchRows: options.ftsBatchRows ?? DEFAULT_BACKGROUND_FTS_BATCH_ROWS,
+      ftsIntervalMillis: options.ftsIntervalMillis,
+      writerState: shared,
+    };
+    this.worker = new Worker(new URL("./background-worker.js", import.meta.url), { workerData: data });
+    this.worker.on("message", (message: BackgroundWorkerMessage) => {
+      if (message.type === "error") onError(new Error(`Background maintenance: ${message.message}`));
+    });
+    this.worker.on("error", (error) => onError(error));
+    this.worker.on("exit", () => {
+      this.exited = true;
+    });
+    // The thread never keeps the process alive: close() stops it, and an exiting process may drop it.
+    this.worker.unref();
+  }
+
+  /** Batches are waiting for the writer (+1) or were written (-1). */
+  writerQueued(delta: number): void {
+    Atomics.add(this.writerState, 0, delta);
+  }
+
+  /** Stops the thread after its current step; resolves once its connection is closed. Idempotent. */
+  stop(): Promise<void> {
+    this.stopped ??= this.exited
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          this.worker.once("exit", () => resolve());
+          // Referenced again while stopping: the process must not end before the connection closed.
+          this.worker.ref();
+          this.worker.postMessage("stop");
+        });
+    return this.stopped;
+  }
+}
