@@ -23,7 +23,8 @@ Environment:
   SIGHTLINE_INIT_PUBLIC_KEY / SIGHTLINE_INIT_SECRET_KEY   create the default project's key pair with
                                                           exactly these values (idempotent)
   SIGHTLINE_MAX_BODY_BYTES     largest accepted request body (default 33554432 = 32 MiB)
-  SIGHTLINE_DATABASE_URL       a postgres:// URL selects PostgreSQL (not available yet)
+  SIGHTLINE_INGEST_WORKERS     threads that decode OTLP bodies (default: cores - 1, at most 4; 0 = inline)
+  SIGHTLINE_DATABASE_URL       a postgres:// URL selects PostgreSQL (?schema=name picks the schema)
   SIGHTLINE_ADMIN_PASSWORD     admin credentials (required to bind a non-loopback address)
 
 Stop with Ctrl+C (SIGINT) or SIGTERM: in-flight requests finish, then the database closes.`;

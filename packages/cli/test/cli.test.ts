@@ -79,10 +79,11 @@ describe("sightline --help and usage errors", () => {
     assert.match(err, /Refusing to listen on 0\.0\.0\.0.*SIGHTLINE_ADMIN_PASSWORD/);
   });
 
-  it("refuses a Postgres SIGHTLINE_DATABASE_URL with the issue that brings it (exit 2)", async () => {
-    const { code, err } = await cli(["serve", "--port", "0", "--data-dir", tempDir()], { SIGHTLINE_DATABASE_URL: "postgresql://localhost/db" });
+  it("refuses a PostgreSQL SIGHTLINE_DATABASE_URL it cannot reach, without printing the password (exit 2)", async () => {
+    const { code, err } = await cli(["serve", "--port", "0", "--data-dir", tempDir()], { SIGHTLINE_DATABASE_URL: "postgresql://app:pw-secret@127.0.0.1:1/db" });
     assert.equal(code, 2);
-    assert.match(err, /Postgres storage arrives with issue 5/);
+    assert.match(err, /Cannot connect to PostgreSQL at 127\.0\.0\.1:1\/db as app/);
+    assert.doesNotMatch(err, /pw-secret/);
   });
 
   it("demo without keys explains where to get them (exit 2)", async () => {

@@ -5,6 +5,7 @@ import type { ServerConfig } from "./config.js";
 import { createApiKey, ensureInitApiKey } from "./http/api-keys.js";
 import type { CreatedApiKey } from "./http/api-keys.js";
 import type { ApiKeyRecord, ProjectRecord } from "./storage/records.js";
+import { openPostgresStore } from "./storage/postgres/postgres-store.js";
 import { openSqliteStore } from "./storage/sqlite/sqlite-store.js";
 import type { TraceStore } from "./storage/trace-store.js";
 
@@ -19,24 +20,31 @@ export function sqliteFileOf(dataDir: string): string {
 }
 
 /**
- * Opens and migrates the store the configuration selects: SQLite in the data dir (created if
- * missing, then with a `.gitignore` so it is never committed). A `SIGHTLINE_DATABASE_URL` is refused
- * for now with a message saying why.
+ * Opens and migrates the store the configuration selects: PostgreSQL when `SIGHTLINE_DATABASE_URL`
+ * is a `postgres://` URL (several server processes may share it; `?schema=` picks the schema),
+ * otherwise SQLite in the data dir (created if missing, then with a `.gitignore` so it is never
+ * committed). `onBackgroundError` hears of failures of background work (full-text indexing).
  */
-export async function openStore(config: Pick<ServerConfig, "dataDir" | "databaseUrl">): Promise<TraceStore> {
+export async function openStore(
+  config: Pick<ServerConfig, "dataDir" | "databaseUrl">,
+  onBackgroundError: (error: unknown) => void = () => {},
+): Promise<TraceStore> {
   if (config.databaseUrl !== undefined) {
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(config.databaseUrl)?.[1]?.toLowerCase();
-    if (scheme === "postgres" || scheme === "postgresql") {
+    if (scheme !== "postgres" && scheme !== "postgresql") {
       throw new ConfigError(
-        "SIGHTLINE_DATABASE_URL is a PostgreSQL URL, but Postgres storage arrives with issue 5 " +
-          "(PostgreSQL storage, several server instances, retention). Unset SIGHTLINE_DATABASE_URL to use the " +
-          "embedded SQLite database in the data dir (--data-dir / SIGHTLINE_DATA_DIR).",
+        `SIGHTLINE_DATABASE_URL must be a postgres:// URL (got scheme ${JSON.stringify(scheme ?? config.databaseUrl.slice(0, 20))}); ` +
+          "unset it to use the embedded SQLite database in the data dir.",
       );
     }
-    throw new ConfigError(
-      `SIGHTLINE_DATABASE_URL must be a postgres:// URL (got scheme ${JSON.stringify(scheme ?? config.databaseUrl.slice(0, 20))}); ` +
-        "unset it to use the embedded SQLite database in the data dir.",
-    );
+    const store = await openPostgresStore({ url: config.databaseUrl, onIndexerError: onBackgroundError });
+    try {
+      await store.migrate();
+    } catch (error) {
+      await store.close().catch(() => undefined);
+      throw error;
+    }
+    return store;
   }
   const dir = resolve(config.dataDir);
   // Only a directory created here gets the `.gitignore`: an existing one (say, a repository root
@@ -46,7 +54,8 @@ export async function openStore(config: Pick<ServerConfig, "dataDir" | "database
       if (error.code !== "EEXIST") throw error;
     });
   }
-  const store = await openSqliteStore({ file: sqliteFileOf(dir) });
+  // The server checkpoints and indexes on a second thread, off the ingest path.
+  const store = await openSqliteStore({ file: sqliteFileOf(dir), backgroundThread: true });
   try {
     await store.migrate();
   } catch (error) {

@@ -40,6 +40,12 @@ export type { ServerConfig, ServerConfigInput, InitKeys } from "./config.js";
 export { openStore, ensureDefaultProject, sqliteFileOf, DEFAULT_PROJECT, SQLITE_FILE_NAME } from "./bootstrap.js";
 export type { DefaultProjectState } from "./bootstrap.js";
 export { startServer, assertSafeBinding } from "./server.js";
+export { UiAccess, PROJECT_HEADER, DEFAULT_UI_PROJECT } from "./http/ui/ui-access.js";
+export type { UiAuthMode, UiAccessOptions } from "./http/ui/ui-access.js";
+export { UiSessions, SESSION_COOKIE, DEFAULT_SESSION_TTL_MILLIS } from "./http/ui/ui-sessions.js";
+export { findWebDist } from "./http/ui/static-ui.js";
+export { treeColumns } from "./http/ui/trace-tree-columns.js";
+export type { TraceTreeColumnsBody } from "./http/ui/trace-tree-columns.js";
 export type { RunningServer, StartServerOptions } from "./server.js";
 
 // OTLP decoding and response encoding (otlp/)
@@ -84,6 +90,7 @@ export type {
   ObservationQuery,
   SessionQuery,
   InsertResult,
+  ObservationStructure,
 } from "./storage/trace-store.js";
 export { LEVEL_RANK } from "./storage/records.js";
 export type {
@@ -140,3 +147,31 @@ export {
 } from "./storage/sqlite/fts-indexer.js";
 export type { FtsIndexerOptions } from "./storage/sqlite/fts-indexer.js";
 export { toFtsQuery, toFtsPhrase } from "./storage/sqlite/fts-query.js";
+
+// Ingestion pipeline: decode + map on worker threads (ingest/), group commit and background maintenance (storage/sqlite/)
+export { decodeAndMapRequest } from "./ingest/decode-request.js";
+export type { IngestRequest, MappedRequest } from "./ingest/decode-request.js";
+export { createIngestDecoder, inlineIngestDecoder, WorkerIngestDecoder } from "./ingest/ingest-decoder.js";
+export type { IngestDecoder } from "./ingest/ingest-decoder.js";
+export { defaultIngestWorkers, MAX_INGEST_WORKERS } from "./config.js";
+export { DEFAULT_GROUP_COMMIT_MAX_ROWS } from "./storage/sqlite/group-commit.js";
+export { BACKGROUND_WAL_AUTOCHECKPOINT_PAGES, SQLITE_PAGE_SIZE_BYTES } from "./storage/sqlite/sqlite-store.js";
+export { DEFAULT_BACKGROUND_CHECKPOINT_MILLIS, DEFAULT_BACKGROUND_FTS_BATCH_ROWS } from "./storage/sqlite/background-maintenance.js";
+
+// PostgreSQL store (storage/postgres/) and store errors
+export { StoreUnavailableError } from "./storage/store-errors.js";
+export {
+  openPostgresStore,
+  DEFAULT_PG_POOL_SIZE,
+  DEFAULT_PG_CONNECT_TIMEOUT_MILLIS,
+  DEFAULT_PG_BULK_INSERT,
+} from "./storage/postgres/postgres-store.js";
+export type { PostgresStoreOptions } from "./storage/postgres/postgres-store.js";
+export { PostgresTraceStore } from "./storage/postgres/postgres-trace-store.js";
+export { parsePostgresUrl } from "./storage/postgres/pg-connection.js";
+export type { PostgresTarget } from "./storage/postgres/pg-connection.js";
+export type { BulkInsertMethod } from "./storage/postgres/pg-bulk-insert.js";
+export { DEFAULT_PARTITION_OPTIONS, partitionName } from "./storage/postgres/pg-partitions.js";
+export type { PartitionOptions } from "./storage/postgres/pg-partitions.js";
+export { PG_SCHEMA_VERSION } from "./storage/postgres/pg-schema.js";
+export { toTsQuery } from "./storage/postgres/pg-search.js";

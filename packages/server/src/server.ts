@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
-import { ConfigError } from "@sightline/core";
+import { ConfigError, errorMessage } from "@sightline/core";
 import { ensureDefaultProject, openStore, sqliteFileOf } from "./bootstrap.js";
 import { loadLocalKeyPair, saveLocalKeyPair } from "./local-key-file.js";
 import type { LocalKeyPair } from "./local-key-file.js";
@@ -9,11 +9,13 @@ import type { DefaultProjectState } from "./bootstrap.js";
 import { isLoopbackHost } from "./config.js";
 import type { ServerConfig } from "./config.js";
 import { createApp } from "./http/app.js";
+import { createIngestDecoder } from "./ingest/ingest-decoder.js";
 import { ApiKeyAuthenticator } from "./http/authenticator.js";
 import { consoleServerLogger } from "./http/server-logger.js";
 import { findWebDist } from "./http/ui/static-ui.js";
 import type { ServerLogger } from "./http/server-logger.js";
 import type { TraceStore } from "./storage/trace-store.js";
+import { PostgresTraceStore } from "./storage/postgres/postgres-trace-store.js";
 
 /** A running server. */
 export interface RunningServer extends DefaultProjectState {
@@ -24,7 +26,7 @@ export interface RunningServer extends DefaultProjectState {
   readonly store: TraceStore;
   /** Revoke keys through this to make the running server refuse them at once. */
   readonly authenticator: ApiKeyAuthenticator;
-  /** The SQLite database file. */
+  /** The SQLite database file, or where the PostgreSQL database is (never its password). */
   readonly databaseFile: string;
   /**
    * The key pair created at first start, remembered in the data dir so later starts can print it
@@ -93,7 +95,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? consoleServerLogger;
   assertSafeBinding(config);
-  const store = await openStore(config);
+  const store = await openStore(config, (error) => logger.warn(`Background full-text indexing failed (it retries): ${errorMessage(error)}`));
   let state: DefaultProjectState;
   let localKey: LocalKeyPair | null = null;
   try {
@@ -112,7 +114,9 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   }
 
   const authenticator = new ApiKeyAuthenticator(store, { ttlMillis: config.authCacheTtlMillis });
-  const app = createApp({ store, config, logger, authenticator, webDir: options.webDir ?? findWebDist() });
+  // Decoding and mapping run on worker threads, so this thread only inserts (SIGHTLINE_INGEST_WORKERS).
+  const ingestDecoder = createIngestDecoder(config.ingestWorkers);
+  const app = createApp({ store, config, logger, authenticator, ingestDecoder, webDir: options.webDir ?? findWebDist() });
   let closing = false;
   // Requests whose handler is still running: the store closes only after the last one finished.
   let inFlight = 0;
@@ -142,6 +146,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   try {
     port = await listen(server, config.port, config.host);
   } catch (error) {
+    await ingestDecoder.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }
@@ -162,7 +167,9 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
         else onIdle = resolve;
       });
       server.closeIdleConnections();
-    }).then(() => store.close());
+    })
+      .then(() => ingestDecoder.close())
+      .then(() => store.close());
     return closed;
   };
 
@@ -172,7 +179,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     port,
     store,
     authenticator,
-    databaseFile: sqliteFileOf(config.dataDir),
+    databaseFile: store instanceof PostgresTraceStore ? `${store.target.description}, schema ${store.target.schema}` : sqliteFileOf(config.dataDir),
     localKey,
     close,
   };

@@ -151,8 +151,14 @@ describe("startServer", () => {
     await server.close();
   });
 
-  it("refuses a Postgres URL until Postgres storage exists (issue 5)", async () => {
-    await assert.rejects(start({ dataDir: tempDir() }, { SIGHTLINE_DATABASE_URL: "postgres://localhost/sightline" }), /Postgres storage arrives with issue 5/);
+  it("refuses a PostgreSQL database it cannot reach, naming where it looked but not the password", async () => {
+    const error = await start({ dataDir: tempDir() }, { SIGHTLINE_DATABASE_URL: "postgres://sightline:pw-secret@127.0.0.1:1/sightline" }).then(
+      () => assert.fail("expected a refusal"),
+      (e: unknown) => e as Error,
+    );
+    assert.match(error.message, /Cannot connect to PostgreSQL at 127\.0\.0\.1:1\/sightline as sightline/);
+    assert.doesNotMatch(error.message, /pw-secret/);
+    await assert.rejects(start({ dataDir: tempDir() }, { SIGHTLINE_DATABASE_URL: "mysql://localhost/sightline" }), /must be a postgres:\/\/ URL/);
   });
 
   it("says so when the port is taken", async () => {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { SightlineError } from "@sightline/core";
 import type { ApiKeyRecord } from "../storage/records.js";
+import { DuplicatePublicKeyError } from "../storage/store-errors.js";
 import type { TraceStore } from "../storage/trace-store.js";
 
 /** Prefix of generated public keys. */
@@ -91,8 +92,17 @@ export async function ensureInitApiKey(
   projectId: string,
   keys: { publicKey: string; secretKey: string },
 ): Promise<CreatedApiKey | null> {
-  const existing = await store.findApiKeyByPublicKey(keys.publicKey);
-  if (existing === null) return createApiKey(store, projectId, { keys, note: "SIGHTLINE_INIT_PUBLIC_KEY" });
+  let existing = await store.findApiKeyByPublicKey(keys.publicKey);
+  if (existing === null) {
+    try {
+      return await createApiKey(store, projectId, { keys, note: "SIGHTLINE_INIT_PUBLIC_KEY" });
+    } catch (error) {
+      // Several server processes on one database start at once: another one created it just now.
+      if (!(error instanceof DuplicatePublicKeyError)) throw error;
+      existing = await store.findApiKeyByPublicKey(keys.publicKey);
+      if (existing === null) throw error;
+    }
+  }
   const problem =
     existing.projectId !== projectId
       ? `belongs to project "${existing.projectId}", not "${projectId}"`

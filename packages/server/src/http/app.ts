@@ -3,6 +3,8 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { DEFAULT_AUTH_CACHE_TTL_MILLIS, DEFAULT_MAX_BODY_BYTES } from "../config.js";
 import type { ServerConfig } from "../config.js";
+import { inlineIngestDecoder } from "../ingest/ingest-decoder.js";
+import type { IngestDecoder } from "../ingest/ingest-decoder.js";
 import type { TraceStore } from "../storage/trace-store.js";
 import type { AppEnv, RouteDeps, SightlineApp } from "./app-env.js";
 import { ApiKeyAuthenticator } from "./authenticator.js";
@@ -15,17 +17,24 @@ import { registerSessionRoutes } from "./routes/session-routes.js";
 import { registerTraceRoutes } from "./routes/trace-routes.js";
 import { consoleServerLogger } from "./server-logger.js";
 import type { ServerLogger } from "./server-logger.js";
+import { registerStaticUi } from "./ui/static-ui.js";
+import { UiAccess, uiReadAccess } from "./ui/ui-access.js";
+import { registerUiRoutes, UI_ROUTE_METHODS } from "./ui/ui-routes.js";
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
   /** Where traces and keys live (migrated already). */
   store: TraceStore;
   /** The settings the HTTP layer uses; defaults for the rest. */
-  config?: Partial<Pick<ServerConfig, "maxBodyBytes" | "authCacheTtlMillis">>;
+  config?: Partial<Pick<ServerConfig, "maxBodyBytes" | "authCacheTtlMillis" | "host" | "adminPassword">>;
   /** Default: timestamped lines on stderr. */
   logger?: ServerLogger;
   /** Share one (e.g. to revoke keys through it); default: a new one over `store`. */
   authenticator?: ApiKeyAuthenticator;
+  /** Decodes and maps OTLP bodies (`startServer` passes its worker pool); default: on the calling thread. */
+  ingestDecoder?: IngestDecoder;
+  /** The built web UI to serve at `/` (see `findWebDist`); undefined serves a "not built" page. */
+  webDir?: string;
 }
 
 const GET = ["GET", "HEAD"];
@@ -61,6 +70,7 @@ export function createApp(options: CreateAppOptions): SightlineApp {
     store: options.store,
     logger,
     maxBodyBytes: options.config?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    ingestDecoder: options.ingestDecoder ?? inlineIngestDecoder,
     authenticator:
       options.authenticator ??
       new ApiKeyAuthenticator(options.store, { ttlMillis: options.config?.authCacheTtlMillis ?? DEFAULT_AUTH_CACHE_TTL_MILLIS }),
@@ -75,13 +85,18 @@ export function createApp(options: CreateAppOptions): SightlineApp {
     await next();
   });
 
+  // The web UI reads the public API with its session cookie (or, open on loopback, without credentials).
+  const uiAccess = new UiAccess({ host: options.config?.host, adminPassword: options.config?.adminPassword });
+  app.use("/api/public/*", uiReadAccess(uiAccess, options.store));
+
   registerMetaRoutes(app, deps);
   registerIngestRoutes(app, deps);
   registerTraceRoutes(app, deps);
   registerObservationRoutes(app, deps);
   registerSessionRoutes(app, deps);
+  registerUiRoutes(app, deps, uiAccess);
 
-  for (const [path, allowed] of ROUTE_METHODS) {
+  for (const [path, allowed] of [...ROUTE_METHODS, ...UI_ROUTE_METHODS]) {
     app.all(path, (c) => {
       throw new HttpError(
         405,
@@ -91,6 +106,8 @@ export function createApp(options: CreateAppOptions): SightlineApp {
       );
     });
   }
+
+  registerStaticUi(app, options.webDir);
 
   app.notFound((c) =>
     c.json(

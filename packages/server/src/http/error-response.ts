@@ -1,5 +1,6 @@
 import { errorMessage } from "@sightline/core";
 import { OtlpDecodeError } from "../otlp/otlp-decode-error.js";
+import { StoreUnavailableError } from "../storage/store-errors.js";
 import { HttpError } from "./http-error.js";
 import type { ServerLogger } from "./server-logger.js";
 
@@ -17,7 +18,8 @@ export interface MappedError {
 
 /**
  * The one error mapper: turns anything a handler threw into a status and a JSON body.
- * Refusals (`HttpError`, `OtlpDecodeError`) keep their status, code and message; anything else is
+ * Refusals (`HttpError`, `OtlpDecodeError`) keep their status, code and message; an unavailable
+ * database (`StoreUnavailableError`) is a 503 with `retry-after`; anything else is
  * an internal error: logged with the request id and answered with a 500 that names the id but
  * reveals nothing of the failure.
  */
@@ -27,6 +29,15 @@ export function mapError(error: unknown, requestId: string, logger: ServerLogger
   }
   if (error instanceof OtlpDecodeError) {
     return { status: error.httpStatus, body: { error: { code: error.code, message: error.message } }, headers: {} };
+  }
+  if (error instanceof StoreUnavailableError) {
+    // Nothing was committed: the client may retry (OTLP exporters retry 503 with backoff).
+    logger.warn(`Request ${requestId}: the database is unavailable: ${errorMessage(error)}`);
+    return {
+      status: 503,
+      body: { error: { code: StoreUnavailableError.CODE, message: "The database is unavailable; nothing was stored. Retry shortly.", requestId } },
+      headers: { "retry-after": "1" },
+    };
   }
   logger.error(`Request ${requestId} failed: ${errorMessage(error)}`, error);
   return {

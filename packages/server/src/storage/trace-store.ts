@@ -144,6 +144,22 @@ export interface TraceStore {
 
   listUsers(projectId: string, query: SessionQuery): Promise<Page<UserRecord>>;
 
+  /**
+   * Deletes a trace with its observations, and its share of its session and user. False when the
+   * project has no such trace. Optional: stores without it cannot delete through the API.
+   */
+  deleteTrace?(projectId: string, traceId: string): Promise<boolean>;
+
+  /** Deletes every trace of a session (and so the session). Returns the traces deleted. Optional. */
+  deleteSession?(projectId: string, sessionId: string): Promise<number>;
+
+  /**
+   * Retention: deletes the project's traces that started before `cutoffNs` (nanoseconds since the
+   * epoch) with all their observations, without blocking ingestion for long (in chunks; whole
+   * partitions where the store has them). Returns the traces deleted. Optional.
+   */
+  deleteTracesOlderThan?(projectId: string, cutoffNs: bigint): Promise<number>;
+
   /** Flushes background work (e.g. full-text indexing) and closes the database. */
   close(): Promise<void>;
 }
