@@ -107,6 +107,9 @@ describe("GET /api/public/traces", () => {
     assert.deepEqual(await list("environment=staging"), [ids.failing]);
     assert.deepEqual(await list("environment=staging&environment=production"), [ids.failing, ids.turn2, ids.turn1]);
     assert.deepEqual(await list("fromTimestamp=2026-01-15T12:00:01.500Z&toTimestamp=2026-01-15T12:00:03Z"), [ids.turn2]);
+    assert.deepEqual(await list("level=ERROR"), [ids.failing], "the worst level, from the failing child");
+    assert.deepEqual(await list("level=DEFAULT"), [ids.turn2, ids.turn1]);
+    assert.equal((await h.get("/api/public/traces?level=LOUD")).status, 400);
   });
 
   it("searches the full text of inputs and outputs", async () => {

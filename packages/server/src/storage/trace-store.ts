@@ -30,6 +30,8 @@ export interface TraceQuery extends PageRequest {
   /** Every tag must be present. */
   tags?: string[];
   environment?: string[];
+  /** The trace's worst level (e.g. `ERROR` for traces with an error). */
+  level?: LevelName;
   fromStartTimeNs?: bigint;
   toStartTimeNs?: bigint;
   /** Full-text search over the observations' input and output (and the trace's). */

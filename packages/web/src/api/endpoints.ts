@@ -27,6 +27,8 @@ export interface TraceFilters {
   name?: string;
   tags?: readonly string[];
   environment?: readonly string[];
+  /** The trace's worst level. */
+  level?: string;
   fromTimestamp?: string;
   toTimestamp?: string;
   /** `field.asc|desc`. */

@@ -4,7 +4,8 @@ import type { TraceSummary } from "../api/shapes.js";
 import { LevelBadge, Tags } from "../components/Badges.js";
 import type { Column } from "../components/DataTable.js";
 import { DataTable } from "../components/DataTable.js";
-import { rangeStart, TextFilter, TimeRangeFilter } from "../components/Filters.js";
+import { rangeStart, SelectFilter, TextFilter, TimeRangeFilter } from "../components/Filters.js";
+import { LEVELS } from "../model/observation-kind.js";
 import { Link } from "../components/Link.js";
 import { Pagination } from "../components/Pagination.js";
 import { Empty, ErrorBox, Loading } from "../components/States.js";
@@ -27,6 +28,7 @@ export function traceFiltersFrom(search: URLSearchParams, fixed: Partial<TraceFi
     name: search.get("name") ?? undefined,
     tags: list("tags"),
     environment: list("environment"),
+    level: search.get("level") ?? undefined,
     fromTimestamp: rangeStart(search.get("range") ?? ""),
     orderBy: search.get("orderBy") ?? "timestamp.desc",
     ...fixed,
@@ -112,6 +114,7 @@ export function TracesTable({ fixed = {}, showFilters = true }: { fixed?: Partia
           <TextFilter name="name" label="Name" value={search.get("name") ?? ""} onChange={set("name")} placeholder="trace name" />
           <TextFilter name="tags" label="Tags" value={search.get("tags") ?? ""} onChange={set("tags")} placeholder="tag1,tag2" />
           <TextFilter name="environment" label="Environment" value={search.get("environment") ?? ""} onChange={set("environment")} placeholder="production" />
+          <SelectFilter name="level" label="Level" value={search.get("level") ?? ""} options={LEVELS} onChange={set("level")} />
           <TimeRangeFilter value={search.get("range") ?? ""} onChange={set("range")} />
           <label className="live-toggle" title="Refresh the first page every few seconds">
             <input type="checkbox" checked={live} onChange={(e) => update({ live: e.target.checked ? null : "off" }, { replace: true })} />

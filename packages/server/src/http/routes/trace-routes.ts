@@ -1,3 +1,4 @@
+import { OBSERVATION_LEVELS } from "@sightline/core";
 import type { StoredObservation } from "../../storage/records.js";
 import type { TraceQuery, TraceStore } from "../../storage/trace-store.js";
 import type { RouteDeps, SightlineApp } from "../app-env.js";
@@ -40,6 +41,7 @@ export function parseTraceQuery(q: QueryParams): TraceQuery {
     name: q.string("name"),
     tags: q.strings("tags"),
     environment: q.strings("environment"),
+    level: q.oneOf("level", OBSERVATION_LEVELS),
     fromStartTimeNs,
     toStartTimeNs,
     search: q.string("search"),

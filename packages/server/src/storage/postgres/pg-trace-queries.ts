@@ -65,6 +65,7 @@ export class PgTraceQueries {
     if (query.sessionId !== undefined) where.add("t.session_id = ?", query.sessionId);
     if (query.name !== undefined) where.add("t.name = ?", query.name);
     if (query.environment !== undefined && query.environment.length > 0) where.add("t.environment = ANY(?::text[])", query.environment);
+    if (query.level !== undefined) where.add("t.level = ?", query.level);
     if (query.fromStartTimeNs !== undefined) where.add("t.start_ns >= ?", query.fromStartTimeNs);
     if (query.toStartTimeNs !== undefined) where.add("t.start_ns < ?", query.toStartTimeNs);
     const direction = query.orderBy?.direction === "asc" ? "ASC" : "DESC";

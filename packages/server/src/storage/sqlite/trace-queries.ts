@@ -142,6 +142,7 @@ export class TraceQueries {
     if (query.environment !== undefined && query.environment.length > 0) {
       where.add(`t.environment IN (${placeholders(query.environment.length)})`, ...query.environment);
     }
+    if (query.level !== undefined) where.add("t.level = ?", query.level);
     if (query.fromStartTimeNs !== undefined) where.add(`${startColumn} >= ?`, query.fromStartTimeNs);
     if (query.toStartTimeNs !== undefined) where.add(`${startColumn} < ?`, query.toStartTimeNs);
     const orderBy =

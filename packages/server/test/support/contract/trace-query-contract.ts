@@ -75,6 +75,21 @@ export function describeTraceQueryContract(open: () => Promise<TraceStore>): voi
         assert.deepEqual(await ids(store, { userId: "nobody" }), []);
       }));
 
+    it("filters by the trace's worst level, also when only a child has it", () =>
+      withProjects(open, async (store) => {
+        const trace = (n: number) => hexId(100 + n, 32);
+        await store.insertObservations(PROJECT, [
+          observation({ id: hexId(201, 16), traceId: trace(1), startTimeNs: BASE_NS }),
+          observation({ id: hexId(202, 16), traceId: trace(1), parentObservationId: hexId(201, 16), startTimeNs: BASE_NS + 1n, level: "ERROR" }),
+          observation({ id: hexId(203, 16), traceId: trace(2), startTimeNs: BASE_NS + SECOND, level: "WARNING" }),
+          observation({ id: hexId(204, 16), traceId: trace(3), startTimeNs: BASE_NS + 2n * SECOND }),
+        ]);
+        assert.deepEqual(await ids(store, { level: "ERROR" }), [trace(1)]);
+        assert.deepEqual(await ids(store, { level: "WARNING" }), [trace(2)]);
+        assert.deepEqual(await ids(store, { level: "DEFAULT" }), [trace(3)]);
+        assert.deepEqual(await ids(store, { level: "DEBUG" }), []);
+      }));
+
     it("filters by tags, requiring every tag, together with other filters", () =>
       withProjects(open, async (store) => {
         await store.insertObservations(PROJECT, catalogue());
