@@ -37,6 +37,7 @@ function envLine(url: string, publicKey: string, secret: string): string {
 export function describeServer(server: RunningServer, usesInitKeys: boolean): string[] {
   const lines = [
     `Sightline ${SERVER_VERSION} is listening on ${server.url}`,
+    `  Web UI:               ${server.url}/`,
     `  OTLP traces endpoint: ${server.url}${TRACES_PATHS[1]} (also ${server.url}${TRACES_PATHS[0]})`,
     `  REST API:             ${server.url}/api/public/traces`,
     `  Database:             ${server.databaseFile}`,

@@ -106,6 +106,7 @@ describe("sightline serve (in-process)", () => {
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
     assert.ok(url !== undefined, out);
     assert.match(out, new RegExp(`OTLP traces endpoint: ${url}/api/public/otel/v1/traces`));
+    assert.match(out, new RegExp(`Web UI: +${url}/\n`));
     const publicKey = /public key: (pk-sl-\w+)/.exec(out)?.[1];
     const secretKey = /secret key: (sk-sl-\w+)/.exec(out)?.[1];
     assert.ok(publicKey !== undefined && secretKey !== undefined);
