@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { ApiKeyRecord, ProjectRecord } from "../records.js";
 import { DuplicatePublicKeyError } from "../store-errors.js";
+import { apiKeyFromRow, projectFromRow } from "../record-rows.js";
 
 type Row = Record<string, unknown>;
 
@@ -47,7 +48,7 @@ export class PgProjectKeyQueries {
   async findApiKeyByPublicKey(publicKey: string): Promise<ApiKeyRecord | null> {
     const result = await this.pool.query<Row>({ name: "api-key-by-public", text: "SELECT * FROM api_keys WHERE public_key = $1", values: [publicKey] });
     const row = result.rows[0];
-    return row === undefined ? null : keyFromRow(row);
+    return row === undefined ? null : apiKeyFromRow(row);
   }
 
   /** A project's keys, oldest first. */
@@ -57,7 +58,7 @@ export class PgProjectKeyQueries {
       text: "SELECT * FROM api_keys WHERE project_id = $1 ORDER BY created_at_ms, id",
       values: [projectId],
     });
-    return result.rows.map(keyFromRow);
+    return result.rows.map(apiKeyFromRow);
   }
 
   /** Revokes a key of this project (keeping the first revocation time); false when the project has no such key. */
@@ -71,21 +72,4 @@ export class PgProjectKeyQueries {
   }
 }
 
-function projectFromRow(row: Row): ProjectRecord {
-  return { id: row["id"] as string, name: row["name"] as string, createdAtMs: Number(row["created_at_ms"]) };
-}
 
-function keyFromRow(row: Row): ApiKeyRecord {
-  const optionalMs = (value: unknown) => (value === null || value === undefined ? null : Number(value));
-  return {
-    id: row["id"] as string,
-    projectId: row["project_id"] as string,
-    publicKey: row["public_key"] as string,
-    secretHash: row["secret_hash"] as string,
-    displaySecretKey: row["display_secret_key"] as string,
-    note: (row["note"] as string | null) ?? null,
-    createdAtMs: Number(row["created_at_ms"]),
-    lastUsedAtMs: optionalMs(row["last_used_at_ms"]),
-    revokedAtMs: optionalMs(row["revoked_at_ms"]),
-  };
-}

@@ -1,8 +1,9 @@
-import type { LevelName, ObservationRecord, TraceRecord } from "../records.js";
+import type { ObservationRecord, TraceRecord } from "../records.js";
 import type { DerivedTrace } from "../trace-derivation.js";
 import type { TraceSummary } from "../sqlite/group-aggregates.js";
-import { OBSERVATION_COLUMNS, fromJson, observationValues } from "../sqlite/observation-row.js";
-import { picoToUsd } from "../sqlite/trace-row.js";
+import { OBSERVATION_COLUMNS, observationValues } from "../sqlite/observation-row.js";
+import { traceRecordFromRow } from "../record-rows.js";
+import type { Row } from "../record-rows.js";
 
 /**
  * Row shapes of the PostgreSQL store. The observation columns and their JSON-text encoding are the
@@ -95,38 +96,7 @@ export const PG_TRACE_SELECT = `t.project_id, t.id, t.name, t.user_id, t.session
     WHERE o.project_id = t.project_id AND o.id = t.output_observation_id AND o.trace_id = t.id
       AND o.start_ns >= t.start_ns AND o.start_ns <= t.max_start_ns LIMIT 1) AS output`;
 
-type Row = Record<string, unknown>;
 
-/** A trace record from a row selected with `PG_TRACE_SELECT`. */
-export function pgTraceFromRow(row: Row): TraceRecord {
-  const startNs = row["start_ns"] as bigint;
-  const endNs = (row["end_ns"] as bigint | null) ?? null;
-  return {
-    id: row["id"] as string,
-    projectId: row["project_id"] as string,
-    name: (row["name"] as string | null) ?? null,
-    userId: (row["user_id"] as string | null) ?? null,
-    sessionId: (row["session_id"] as string | null) ?? null,
-    tags: row["tags"] as string[],
-    metadata: fromJson(row["metadata"]) as Record<string, unknown>,
-    release: (row["release"] as string | null) ?? null,
-    version: (row["version"] as string | null) ?? null,
-    environment: row["environment"] as string,
-    public: row["public"] === true,
-    input: fromJson(row["input"]),
-    output: fromJson(row["output"]),
-    startTimeNs: startNs,
-    endTimeNs: endNs,
-    latencySeconds: endNs === null ? null : Number(endNs - startNs) / 1e9,
-    observationCount: Number(row["observation_count"]),
-    totalTokens: Number(row["total_tokens"]),
-    totalCost: picoToUsd(row["total_cost_pico"]),
-    level: row["level"] as LevelName,
-    rootObservationId: (row["root_observation_id"] as string | null) ?? null,
-    createdAtMs: Number(row["created_at_ms"]),
-    updatedAtMs: Number(row["updated_at_ms"]),
-  };
-}
 
 /** The values of a derived trace for the `traces` upsert, in `PG_TRACE_COLUMNS` order. */
 export const PG_TRACE_COLUMNS = [
@@ -201,4 +171,11 @@ export function pgSummaryOfRow(row: Row): TraceSummary {
     costPico: row["total_cost_pico"] as bigint,
     environment: row["environment"] as string,
   };
+}
+
+const PG_ROWS = { tags: (value: unknown) => value as string[], isTrue: (value: unknown) => value === true };
+
+/** A trace record from a row selected with `PG_TRACE_SELECT`. */
+export function pgTraceFromRow(row: Row): TraceRecord {
+  return traceRecordFromRow(row, PG_ROWS);
 }

@@ -2,6 +2,7 @@ import type { AttributeMap } from "../../otlp/otlp-span.js";
 import type { LevelName, ObservationRecord, ObservationTypeName, StoredObservation, TraceContribution } from "../records.js";
 import { contributionOf, costPicoOf, isPresent, tokensOf } from "../trace-derivation.js";
 import type { ObservationContribution } from "../trace-derivation.js";
+import { fromJson } from "../record-rows.js";
 
 /** The observation columns, in the order of `observationValues`. */
 export const OBSERVATION_COLUMNS = [
@@ -64,15 +65,7 @@ export function toJson(value: unknown): string | null {
   }
 }
 
-/** Parses stored JSON text; NULL reads back as null. */
-export function fromJson(text: unknown): unknown {
-  if (typeof text !== "string") return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
+export { fromJson };
 
 /** The insert parameters of one record, in `OBSERVATION_COLUMNS` order. */
 export function observationValues(projectId: string, o: ObservationRecord, nowMs: number): unknown[] {

@@ -1,6 +1,7 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { ApiKeyRecord, ProjectRecord } from "../records.js";
 import { DuplicatePublicKeyError } from "../store-errors.js";
+import { apiKeyFromRow, projectFromRow } from "../record-rows.js";
 
 type Row = Record<string, unknown>;
 
@@ -52,12 +53,12 @@ export class ProjectKeyQueries {
   /** The key with this public key, revoked or not. */
   findApiKeyByPublicKey(publicKey: string): ApiKeyRecord | null {
     const row = this.keyByPublic.get(publicKey) as Row | undefined;
-    return row === undefined ? null : keyFromRow(row);
+    return row === undefined ? null : apiKeyFromRow(row);
   }
 
   /** A project's keys, oldest first. */
   listApiKeys(projectId: string): ApiKeyRecord[] {
-    return (this.keysOfProject.all(projectId) as Row[]).map(keyFromRow);
+    return (this.keysOfProject.all(projectId) as Row[]).map(apiKeyFromRow);
   }
 
   /** Revokes a key of this project; false when the project has no such key. */
@@ -66,21 +67,4 @@ export class ProjectKeyQueries {
   }
 }
 
-function projectFromRow(row: Row): ProjectRecord {
-  return { id: row["id"] as string, name: row["name"] as string, createdAtMs: Number(row["created_at_ms"]) };
-}
 
-function keyFromRow(row: Row): ApiKeyRecord {
-  const optionalMs = (value: unknown) => (value === null || value === undefined ? null : Number(value));
-  return {
-    id: row["id"] as string,
-    projectId: row["project_id"] as string,
-    publicKey: row["public_key"] as string,
-    secretHash: row["secret_hash"] as string,
-    displaySecretKey: row["display_secret_key"] as string,
-    note: (row["note"] as string | null) ?? null,
-    createdAtMs: Number(row["created_at_ms"]),
-    lastUsedAtMs: optionalMs(row["last_used_at_ms"]),
-    revokedAtMs: optionalMs(row["revoked_at_ms"]),
-  };
-}

@@ -1,8 +1,8 @@
 import type { Database, Statement } from "better-sqlite3";
-import type { LevelName, TraceRecord } from "../records.js";
-import { PICO_USD_PER_USD } from "../trace-derivation.js";
+import type { TraceRecord } from "../records.js";
+import { fromJson, picoToUsd, traceRecordFromRow } from "../record-rows.js";
+import type { Row } from "../record-rows.js";
 import type { DerivedTrace } from "../trace-derivation.js";
-import { fromJson } from "./observation-row.js";
 import { COUNTER } from "./project-counters.js";
 import type { ProjectCounters } from "./project-counters.js";
 import type { TraceSummary } from "./group-aggregates.js";
@@ -20,43 +20,8 @@ export const TRACE_SELECT = `t.rowid AS row_id, t.project_id, t.id, t.name, t.us
   (SELECT CASE WHEN t.output_explicit = 1 THEN o.trace_output ELSE o.output END FROM observations o
     WHERE o.project_id = t.project_id AND o.id = t.output_observation_id AND o.trace_id = t.id) AS output`;
 
-type Row = Record<string, unknown>;
 
-/** A trace record from a row selected with `TRACE_SELECT`. */
-export function traceFromRow(row: Row): TraceRecord {
-  const startNs = row["start_ns"] as bigint;
-  const endNs = (row["end_ns"] as bigint | null) ?? null;
-  return {
-    id: row["id"] as string,
-    projectId: row["project_id"] as string,
-    name: (row["name"] as string | null) ?? null,
-    userId: (row["user_id"] as string | null) ?? null,
-    sessionId: (row["session_id"] as string | null) ?? null,
-    tags: fromJson(row["tags"]) as string[],
-    metadata: fromJson(row["metadata"]) as Record<string, unknown>,
-    release: (row["release"] as string | null) ?? null,
-    version: (row["version"] as string | null) ?? null,
-    environment: row["environment"] as string,
-    public: Number(row["public"]) === 1,
-    input: fromJson(row["input"]),
-    output: fromJson(row["output"]),
-    startTimeNs: startNs,
-    endTimeNs: endNs,
-    latencySeconds: endNs === null ? null : Number(endNs - startNs) / 1e9,
-    observationCount: Number(row["observation_count"]),
-    totalTokens: Number(row["total_tokens"]),
-    totalCost: picoToUsd(row["total_cost_pico"]),
-    level: row["level"] as LevelName,
-    rootObservationId: (row["root_observation_id"] as string | null) ?? null,
-    createdAtMs: Number(row["created_at_ms"]),
-    updatedAtMs: Number(row["updated_at_ms"]),
-  };
-}
 
-/** Integer pico-USD (as stored) to USD. */
-export function picoToUsd(value: unknown): number {
-  return typeof value === "bigint" ? Number(value) / PICO_USD_PER_USD : Number(value ?? 0) / PICO_USD_PER_USD;
-}
 
 /** What the writer needs of a trace's current row. */
 export interface StoredTraceState {
@@ -180,3 +145,12 @@ function summaryOfRow(row: Row): TraceSummary {
     environment: row["environment"] as string,
   };
 }
+
+const SQLITE_ROWS = { tags: (value: unknown) => fromJson(value) as string[], isTrue: (value: unknown) => Number(value) === 1 };
+
+/** A trace record from a row selected with `TRACE_SELECT`. */
+export function traceFromRow(row: Row): TraceRecord {
+  return traceRecordFromRow(row, SQLITE_ROWS);
+}
+
+export { picoToUsd };
