@@ -44,6 +44,7 @@ export interface ServerConfigInput {
   authCacheTtlMillis?: number;
   shutdownTimeoutMillis?: number;
   ingestWorkers?: number;
+  retentionDays?: number;
 }
 
 /** Keys to create for the default project at start (`SIGHTLINE_INIT_PUBLIC_KEY` / `_SECRET_KEY`). */
@@ -69,6 +70,8 @@ export interface ServerConfig {
   readonly shutdownTimeoutMillis: number;
   /** Worker threads that decode and map OTLP bodies; 0 decodes on the main thread. */
   readonly ingestWorkers: number;
+  /** `SIGHTLINE_RETENTION_DAYS`: days of traces kept for projects without their own setting; undefined keeps forever. */
+  readonly retentionDays: number | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -86,7 +89,11 @@ export const SERVER_ENV = {
   AUTH_CACHE_TTL_MILLIS: "SIGHTLINE_AUTH_CACHE_TTL_MILLIS",
   SHUTDOWN_TIMEOUT_MILLIS: "SIGHTLINE_SHUTDOWN_TIMEOUT_MILLIS",
   INGEST_WORKERS: "SIGHTLINE_INGEST_WORKERS",
+  RETENTION_DAYS: "SIGHTLINE_RETENTION_DAYS",
 } as const;
+
+/** The longest retention a project or the server may set (100 years). */
+export const MAX_RETENTION_DAYS = 36_500;
 
 function envString(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
@@ -161,6 +168,11 @@ export function resolveServerConfig(input: ServerConfigInput = {}, env: Env = {}
     max: MAX_INGEST_WORKERS,
   });
 
+  const retentionDays =
+    input.retentionDays === undefined && envString(env, SERVER_ENV.RETENTION_DAYS) === undefined
+      ? undefined
+      : integer(input.retentionDays, env, SERVER_ENV.RETENTION_DAYS, "retentionDays", 0, { min: 1, max: MAX_RETENTION_DAYS });
+
   const initPublicKey = input.initPublicKey ?? envString(env, SERVER_ENV.INIT_PUBLIC_KEY);
   const initSecretKey = input.initSecretKey ?? envString(env, SERVER_ENV.INIT_SECRET_KEY);
   if ((initPublicKey === undefined) !== (initSecretKey === undefined)) {
@@ -184,6 +196,7 @@ export function resolveServerConfig(input: ServerConfigInput = {}, env: Env = {}
     authCacheTtlMillis,
     shutdownTimeoutMillis,
     ingestWorkers,
+    retentionDays,
   };
 }
 

@@ -175,3 +175,14 @@ export { DEFAULT_PARTITION_OPTIONS, partitionName } from "./storage/postgres/pg-
 export type { PartitionOptions } from "./storage/postgres/pg-partitions.js";
 export { PG_SCHEMA_VERSION } from "./storage/postgres/pg-schema.js";
 export { toTsQuery } from "./storage/postgres/pg-search.js";
+
+// Deletion and retention (issue 5)
+export {
+  RetentionScheduler,
+  DEFAULT_RETENTION_INTERVAL_MILLIS,
+  DEFAULT_RETENTION_FIRST_RUN_MILLIS,
+} from "./retention-scheduler.js";
+export type { RetentionSchedulerOptions } from "./retention-scheduler.js";
+export { MAX_RETENTION_DAYS } from "./config.js";
+export { DELETION_CHUNK_TRACES } from "./storage/sqlite/trace-deletion.js";
+export type { ProjectRetention } from "./storage/trace-store.js";

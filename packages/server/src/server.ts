@@ -15,6 +15,7 @@ import { consoleServerLogger } from "./http/server-logger.js";
 import { findWebDist } from "./http/ui/static-ui.js";
 import type { ServerLogger } from "./http/server-logger.js";
 import type { TraceStore } from "./storage/trace-store.js";
+import { RetentionScheduler } from "./retention-scheduler.js";
 import { PostgresTraceStore } from "./storage/postgres/postgres-trace-store.js";
 
 /** A running server. */
@@ -33,6 +34,8 @@ export interface RunningServer extends DefaultProjectState {
    * (null with `SIGHTLINE_INIT_*` keys, or when it was revoked or the file deleted).
    */
   readonly localKey: LocalKeyPair | null;
+  /** Enforces per-project retention every hour (stopped by `close`). */
+  readonly retention: RetentionScheduler;
   /**
    * Graceful shutdown: stops accepting connections, lets in-flight requests finish (what they
    * acknowledged is committed), then closes the store. Idempotent.
@@ -151,9 +154,13 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     throw error;
   }
 
+  const retention = new RetentionScheduler({ store, defaultDays: config.retentionDays, logger });
+  retention.start();
+
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= new Promise<void>((resolve) => {
+      void retention.stop();
       closing = true;
       const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
       const force = setTimeout(() => {
@@ -168,6 +175,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       });
       server.closeIdleConnections();
     })
+      .then(() => retention.stop())
       .then(() => ingestDecoder.close())
       .then(() => store.close());
     return closed;
@@ -181,6 +189,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     authenticator,
     databaseFile: store instanceof PostgresTraceStore ? `${store.target.description}, schema ${store.target.schema}` : sqliteFileOf(config.dataDir),
     localKey,
+    retention,
     close,
   };
 }

@@ -280,8 +280,8 @@ describe("unknown routes and methods", () => {
     assert.equal(res.status, 405);
     assert.equal(res.headers.get("allow"), "POST");
     assert.equal(((await res.json()) as ApiError).error.code, "method_not_allowed");
-    const del = await h.app.request(`/api/public/traces/${ids.turn1}`, { method: "DELETE" });
-    assert.equal(del.status, 405);
-    assert.equal(del.headers.get("allow"), "GET, HEAD");
+    const put = await h.app.request(`/api/public/traces/${ids.turn1}`, { method: "PUT" });
+    assert.equal(put.status, 405);
+    assert.equal(put.headers.get("allow"), "GET, HEAD, DELETE");
   });
 });

@@ -46,13 +46,12 @@ const ROUTE_METHODS: ReadonlyArray<readonly [string, readonly string[]]> = [
     "/api/public/health",
     "/api/public/projects",
     "/api/public/traces",
-    "/api/public/traces/:traceId",
     "/api/public/observations",
     "/api/public/observations/:observationId",
     "/api/public/sessions",
-    "/api/public/sessions/:sessionId",
     "/api/public/users",
   ].map((p) => [p, GET] as const),
+  ...["/api/public/traces/:traceId", "/api/public/sessions/:sessionId"].map((p) => [p, [...GET, "DELETE"]] as const),
 ];
 
 /**

@@ -61,6 +61,12 @@ export interface SessionQuery extends PageRequest {
   toStartTimeNs?: bigint;
 }
 
+/** A project's retention override: traces older than `retentionDays` days are deleted; null follows the server default. */
+export interface ProjectRetention {
+  projectId: string;
+  retentionDays: number | null;
+}
+
 /** The outcome of one `insertObservations` call. */
 export interface InsertResult {
   /** Observations written (new or replacing an earlier copy of the same span). */
@@ -148,19 +154,28 @@ export interface TraceStore {
 
   /**
    * Deletes a trace with its observations, and its share of its session and user. False when the
-   * project has no such trace. Optional: stores without it cannot delete through the API.
+   * project has no such trace.
    */
-  deleteTrace?(projectId: string, traceId: string): Promise<boolean>;
+  deleteTrace(projectId: string, traceId: string): Promise<boolean>;
 
-  /** Deletes every trace of a session (and so the session). Returns the traces deleted. Optional. */
-  deleteSession?(projectId: string, sessionId: string): Promise<number>;
+  /** Deletes every trace of a session (and so the session). Returns the traces deleted. */
+  deleteSession(projectId: string, sessionId: string): Promise<number>;
 
   /**
    * Retention: deletes the project's traces that started before `cutoffNs` (nanoseconds since the
    * epoch) with all their observations, without blocking ingestion for long (in chunks; whole
-   * partitions where the store has them). Returns the traces deleted. Optional.
+   * partitions where the store has them). Returns the traces deleted.
    */
-  deleteTracesOlderThan?(projectId: string, cutoffNs: bigint): Promise<number>;
+  deleteTracesOlderThan(projectId: string, cutoffNs: bigint): Promise<number>;
+
+  /**
+   * Sets a project's retention override in days (null: the server-wide default applies). False when
+   * the project does not exist.
+   */
+  setProjectRetention(projectId: string, retentionDays: number | null): Promise<boolean>;
+
+  /** Every project with its retention override (null when it follows the server-wide default). */
+  listProjectRetention(): Promise<ProjectRetention[]>;
 
   /** Flushes background work (e.g. full-text indexing) and closes the database. */
   close(): Promise<void>;

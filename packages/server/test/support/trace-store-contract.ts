@@ -1,5 +1,6 @@
 import { describe } from "node:test";
 import type { TraceStore } from "@sightline/server";
+import { describeDeletionContract } from "./contract/deletion-contract.js";
 import { describeDerivationContract } from "./contract/derivation-contract.js";
 import { describeIsolationContract } from "./contract/isolation-contract.js";
 import { describeKeysContract } from "./contract/keys-contract.js";
@@ -27,5 +28,6 @@ export function runTraceStoreContract(name: string, open: OpenStore): void {
     describeSessionUserContract(open);
     describeSearchContract(open);
     describeIsolationContract(open);
+    describeDeletionContract(open);
   });
 }

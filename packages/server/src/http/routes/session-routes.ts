@@ -13,7 +13,10 @@ export function parseSessionQuery(q: QueryParams): SessionQuery {
   return { ...q.paging(), userId: q.string("userId"), fromStartTimeNs, toStartTimeNs };
 }
 
-/** `GET /api/public/sessions`, `/sessions/{id}` (with its traces) and `/users` (a Sightline addition). */
+/**
+ * `GET /api/public/sessions`, `/sessions/{id}` (with its traces) and `/users` (a Sightline addition), and
+ * `DELETE /api/public/sessions/{id}` (a Sightline addition: deletes every trace of the session; 404 when it has none).
+ */
 export function registerSessionRoutes(app: SightlineApp, deps: RouteDeps): void {
   const auth = requireAuth(deps.authenticator);
 
@@ -27,6 +30,13 @@ export function registerSessionRoutes(app: SightlineApp, deps: RouteDeps): void 
     const found = await deps.store.getSession(c.get("auth").projectId, sessionId);
     if (found === null) throw new HttpError(404, "session_not_found", `No session ${JSON.stringify(sessionId)} in this project.`);
     return c.json(sessionToApi(found.session, found.traces));
+  });
+
+  app.delete("/api/public/sessions/:sessionId", auth, async (c) => {
+    const sessionId = c.req.param("sessionId");
+    const deletedTraces = await deps.store.deleteSession(c.get("auth").projectId, sessionId);
+    if (deletedTraces === 0) throw new HttpError(404, "session_not_found", `No session ${JSON.stringify(sessionId)} in this project.`);
+    return c.json({ message: "Session deleted successfully", deletedTraces });
   });
 
   app.get("/api/public/users", auth, async (c) => {

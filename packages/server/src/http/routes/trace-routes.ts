@@ -58,7 +58,10 @@ async function observationIds(store: TraceStore, projectId: string, traceIds: st
   return ids;
 }
 
-/** `GET /api/public/traces` and `GET /api/public/traces/{id}` (with every observation). */
+/**
+ * `GET /api/public/traces`, `GET /api/public/traces/{id}` (with every observation) and
+ * `DELETE /api/public/traces/{id}` (Langfuse's shape: 200 with a message, 404 when unknown).
+ */
 export function registerTraceRoutes(app: SightlineApp, deps: RouteDeps): void {
   const auth = requireAuth(deps.authenticator);
 
@@ -83,5 +86,12 @@ export function registerTraceRoutes(app: SightlineApp, deps: RouteDeps): void {
     const trace = await deps.store.getTrace(projectId, traceId);
     if (trace === null) throw new HttpError(404, "trace_not_found", `No trace ${JSON.stringify(traceId)} in this project.`);
     return c.json(traceToApi(trace, await deps.store.getTraceObservations(projectId, traceId)));
+  });
+
+  app.delete("/api/public/traces/:traceId", auth, async (c) => {
+    const traceId = normalizeIdParam(c.req.param("traceId"));
+    const deleted = await deps.store.deleteTrace(c.get("auth").projectId, traceId);
+    if (!deleted) throw new HttpError(404, "trace_not_found", `No trace ${JSON.stringify(traceId)} in this project.`);
+    return c.json({ message: "Trace deleted successfully" });
   });
 }

@@ -11,6 +11,7 @@ import { structureOf, treeColumns } from "./trace-tree-columns.js";
 import type { UiAccess } from "./ui-access.js";
 import { requireUiAccess } from "./ui-access.js";
 import { passwordMatches, SESSION_COOKIE } from "./ui-sessions.js";
+import { MAX_RETENTION_DAYS } from "../../config.js";
 
 /** Paths of the UI endpoints and their methods (the app answers other methods with 405). */
 export const UI_ROUTE_METHODS: ReadonlyArray<readonly [string, readonly string[]]> = [
@@ -21,6 +22,7 @@ export const UI_ROUTE_METHODS: ReadonlyArray<readonly [string, readonly string[]
   ["/api/ui/projects", ["GET", "HEAD"]],
   ["/api/ui/projects/:projectId/keys", ["GET", "HEAD", "POST"]],
   ["/api/ui/projects/:projectId/keys/:keyId", ["DELETE"]],
+  ["/api/ui/projects/:projectId/retention", ["PUT"]],
   ["/api/ui/traces/:traceId/tree", ["GET", "HEAD"]],
   ["/api/ui/traces/:traceId/observations/:observationId", ["GET", "HEAD"]],
 ];
@@ -135,6 +137,17 @@ export function registerUiRoutes(app: SightlineApp, deps: RouteDeps, access: UiA
       throw new HttpError(404, "api_key_not_found", `No API key ${JSON.stringify(keyId.slice(0, 100))} in project ${JSON.stringify(projectId)}.`);
     }
     return c.json({});
+  });
+
+  // Body { "retentionDays": <1..MAX_RETENTION_DAYS> | null }; null returns the project to SIGHTLINE_RETENTION_DAYS.
+  app.put("/api/ui/projects/:projectId/retention", ui, async (c) => {
+    const projectId = await projectParam(c);
+    const days = (await jsonBody(c))["retentionDays"];
+    if (days !== null && (typeof days !== "number" || !Number.isInteger(days) || days < 1 || days > MAX_RETENTION_DAYS)) {
+      throw new HttpError(400, "invalid_body", `retentionDays must be an integer from 1 to ${MAX_RETENTION_DAYS}, or null for the server default.`);
+    }
+    await deps.store.setProjectRetention(projectId, days);
+    return c.json({ projectId, retentionDays: days });
   });
 
   app.get("/api/ui/traces/:traceId/tree", ui, async (c) => {

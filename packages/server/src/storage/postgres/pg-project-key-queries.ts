@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { ApiKeyRecord, ProjectRecord } from "../records.js";
 import { DuplicatePublicKeyError } from "../store-errors.js";
+import type { ProjectRetention } from "../trace-store.js";
 import { apiKeyFromRow, projectFromRow } from "../record-rows.js";
 
 type Row = Record<string, unknown>;
@@ -8,6 +9,25 @@ type Row = Record<string, unknown>;
 /** Projects and API keys. A revoked key stays stored, so auth can tell "revoked" from "unknown". */
 export class PgProjectKeyQueries {
   constructor(private readonly pool: pg.Pool) {}
+
+  /** Sets the project's retention override (null: the server default); false when there is no such project. */
+  async setProjectRetention(projectId: string, retentionDays: number | null): Promise<boolean> {
+    const result = await this.pool.query({
+      name: "project-set-retention",
+      text: "UPDATE projects SET retention_days = $1 WHERE id = $2",
+      values: [retentionDays, projectId],
+    });
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  /** Every project's retention override. */
+  async listProjectRetention(): Promise<ProjectRetention[]> {
+    const result = await this.pool.query<Row>({ name: "projects-retention", text: "SELECT id, retention_days FROM projects ORDER BY created_at_ms, id" });
+    return result.rows.map((row) => ({
+      projectId: row["id"] as string,
+      retentionDays: row["retention_days"] === null ? null : Number(row["retention_days"]),
+    }));
+  }
 
   /** Creates the project unless it exists (its name is then left as it is); returns it. */
   async ensureProject(id: string, name: string): Promise<ProjectRecord> {

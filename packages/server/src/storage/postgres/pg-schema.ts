@@ -196,6 +196,10 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (project_id, name, shard)
   );
   `,
+  // 2: per-project retention override in days (NULL: the server-wide default).
+  `
+  ALTER TABLE projects ADD COLUMN retention_days INTEGER;
+  `,
 ];
 
 /** The schema version this code writes. */

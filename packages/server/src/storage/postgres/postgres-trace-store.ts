@@ -1,6 +1,15 @@
 import type pg from "pg";
 import type { ApiKeyRecord, ObservationRecord, ProjectRecord, SessionRecord, StoredObservation, TraceRecord, UserRecord } from "../records.js";
-import type { InsertResult, ObservationQuery, ObservationStructure, Page, SessionQuery, TraceQuery, TraceStore } from "../trace-store.js";
+import type {
+  InsertResult,
+  ObservationQuery,
+  ObservationStructure,
+  Page,
+  ProjectRetention,
+  SessionQuery,
+  TraceQuery,
+  TraceStore,
+} from "../trace-store.js";
 import { StoreUnavailableError } from "../store-errors.js";
 import type { BulkInsert } from "./pg-bulk-insert.js";
 import { guarded } from "./pg-connection.js";
@@ -72,6 +81,14 @@ export class PostgresTraceStore implements TraceStore {
 
   async listProjects(): Promise<ProjectRecord[]> {
     return this.run(() => this.keys.listProjects());
+  }
+
+  async setProjectRetention(projectId: string, retentionDays: number | null): Promise<boolean> {
+    return this.run(() => this.keys.setProjectRetention(projectId, retentionDays));
+  }
+
+  async listProjectRetention(): Promise<ProjectRetention[]> {
+    return this.run(() => this.keys.listProjectRetention());
   }
 
   async createApiKey(key: Omit<ApiKeyRecord, "lastUsedAtMs" | "revokedAtMs">): Promise<ApiKeyRecord> {

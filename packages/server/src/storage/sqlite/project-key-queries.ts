@@ -1,6 +1,7 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { ApiKeyRecord, ProjectRecord } from "../records.js";
 import { DuplicatePublicKeyError } from "../store-errors.js";
+import type { ProjectRetention } from "../trace-store.js";
 import { apiKeyFromRow, projectFromRow } from "../record-rows.js";
 
 type Row = Record<string, unknown>;
@@ -17,6 +18,8 @@ export class ProjectKeyQueries {
   private readonly keyByPublic: Statement;
   private readonly keysOfProject: Statement;
   private readonly revoke: Statement;
+  private readonly setRetention: Statement;
+  private readonly retention: Statement;
 
   constructor(db: Database) {
     this.insertProject = db.prepare(`INSERT INTO projects (id, name, created_at_ms) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`);
@@ -30,6 +33,21 @@ export class ProjectKeyQueries {
     this.keysOfProject = db.prepare(`SELECT * FROM api_keys WHERE project_id = ? ORDER BY created_at_ms, id`);
     // Revoking twice keeps the first revocation time.
     this.revoke = db.prepare(`UPDATE api_keys SET revoked_at_ms = coalesce(revoked_at_ms, ?) WHERE project_id = ? AND id = ?`);
+    this.setRetention = db.prepare(`UPDATE projects SET retention_days = ? WHERE id = ?`);
+    this.retention = db.prepare(`SELECT id, retention_days FROM projects ORDER BY created_at_ms, id`);
+  }
+
+  /** Sets the project's retention override (null: the server default); false when there is no such project. */
+  setProjectRetention(projectId: string, retentionDays: number | null): boolean {
+    return this.setRetention.run(retentionDays, projectId).changes > 0;
+  }
+
+  /** Every project's retention override. */
+  listProjectRetention(): ProjectRetention[] {
+    return (this.retention.all() as Row[]).map((row) => ({
+      projectId: row["id"] as string,
+      retentionDays: row["retention_days"] === null ? null : Number(row["retention_days"]),
+    }));
   }
 
   /** Creates the project unless it exists (its name is then left as it is); returns it. */

@@ -187,6 +187,10 @@ const MIGRATIONS: readonly string[] = [
   -- Rows changed after they were indexed (a replaced span), to index again.
   CREATE TABLE fts_requeue (row_id INTEGER PRIMARY KEY);
   `,
+  // 2: per-project retention override in days (NULL: the server-wide default).
+  `
+  ALTER TABLE projects ADD COLUMN retention_days INTEGER;
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -8,7 +8,16 @@ import type {
   TraceRecord,
   UserRecord,
 } from "../records.js";
-import type { InsertResult, ObservationQuery, ObservationStructure, Page, SessionQuery, TraceQuery, TraceStore } from "../trace-store.js";
+import type {
+  InsertResult,
+  ObservationQuery,
+  ObservationStructure,
+  Page,
+  ProjectRetention,
+  SessionQuery,
+  TraceQuery,
+  TraceStore,
+} from "../trace-store.js";
 import type { BackgroundMaintenance } from "./background-maintenance.js";
 import { FtsIndexer } from "./fts-indexer.js";
 import type { FtsIndexerOptions } from "./fts-indexer.js";
@@ -22,6 +31,7 @@ import { migrateSchema } from "./schema.js";
 import { SessionUserQueries } from "./session-user-queries.js";
 import { TraceQueries } from "./trace-queries.js";
 import { TraceStructureQuery } from "./trace-structure-query.js";
+import { TraceDeletion } from "./trace-deletion.js";
 
 /**
  * The embedded `TraceStore`: one SQLite file, one connection, one writer. better-sqlite3 is
@@ -41,6 +51,7 @@ export class SqliteTraceStore implements TraceStore {
   private readonly keys: ProjectKeyQueries;
   private readonly structure: TraceStructureQuery;
   private readonly observationIds: ObservationIdsQuery;
+  private readonly deletion: TraceDeletion;
   private closed = false;
 
   /**
@@ -63,6 +74,7 @@ export class SqliteTraceStore implements TraceStore {
     this.keys = new ProjectKeyQueries(db);
     this.structure = new TraceStructureQuery(db);
     this.observationIds = new ObservationIdsQuery(db);
+    this.deletion = new TraceDeletion(db, counters);
     if (background === undefined) this.indexer.start();
   }
 
@@ -76,6 +88,14 @@ export class SqliteTraceStore implements TraceStore {
 
   async listProjects(): Promise<ProjectRecord[]> {
     return this.keys.listProjects();
+  }
+
+  async setProjectRetention(projectId: string, retentionDays: number | null): Promise<boolean> {
+    return this.keys.setProjectRetention(projectId, retentionDays);
+  }
+
+  async listProjectRetention(): Promise<ProjectRetention[]> {
+    return this.keys.listProjectRetention();
   }
 
   async createApiKey(key: Omit<ApiKeyRecord, "lastUsedAtMs" | "revokedAtMs">): Promise<ApiKeyRecord> {
@@ -142,6 +162,47 @@ export class SqliteTraceStore implements TraceStore {
 
   async listUsers(projectId: string, query: SessionQuery): Promise<Page<UserRecord>> {
     return this.groups.listUsers(projectId, query);
+  }
+
+  /**
+   * Deletes a trace with its observations; false when the project has no such trace. Batches
+   * queued for the group commit are written first, so an insert submitted before the deletion
+   * cannot bring the trace back afterwards.
+   */
+  async deleteTrace(projectId: string, traceId: string): Promise<boolean> {
+    this.assertOpen();
+    this.groupCommit.flush();
+    return this.deletion.deleteTraces(projectId, [traceId]) > 0;
+  }
+
+  /** Deletes every trace of a session, in chunks; returns the traces deleted. */
+  async deleteSession(projectId: string, sessionId: string): Promise<number> {
+    return this.deleteInChunks(projectId, () => this.deletion.sessionTraceIds(projectId, sessionId));
+  }
+
+  /** Deletes the project's traces that started before `cutoffNs`, in chunks; returns the traces deleted. */
+  async deleteTracesOlderThan(projectId: string, cutoffNs: bigint): Promise<number> {
+    return this.deleteInChunks(projectId, () => this.deletion.traceIdsOlderThan(projectId, cutoffNs));
+  }
+
+  /**
+   * Deletes chunk after chunk (one transaction each) until `next` finds nothing, yielding to the
+   * event loop between chunks so that ingestion and reads interleave with a long retention run.
+   */
+  private async deleteInChunks(projectId: string, next: () => string[]): Promise<number> {
+    let total = 0;
+    for (;;) {
+      this.assertOpen();
+      this.groupCommit.flush();
+      const ids = next();
+      if (ids.length === 0) return total;
+      total += this.deletion.deleteTraces(projectId, ids);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error("The store is closed.");
   }
 
   /** Makes every stored observation searchable now (the indexer otherwise catches up within ~200 ms). */

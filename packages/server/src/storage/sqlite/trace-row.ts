@@ -131,7 +131,8 @@ export function summaryOf(traceId: string, trace: DerivedTrace): TraceSummary {
   };
 }
 
-function summaryOfRow(row: Row): TraceSummary {
+/** The session/user view of a stored trace row (`id`, `user_id`, `session_id`, times, totals, environment). */
+export function summaryOfRow(row: Row): TraceSummary {
   const startNs = row["start_ns"] as bigint;
   const endNs = (row["end_ns"] as bigint | null) ?? null;
   return {
