@@ -182,6 +182,33 @@ describe("PostgresTraceStore", { skip }, () => {
       assert.equal((await store.listUsers(PROJECT, { page: 1, limit: 10, userId: "carol" })).meta.totalItems, 0);
     });
 
+    it("makes a search wait for queued rows another indexer holds, so acknowledged data is always found", async () => {
+      const schema = freshSchema();
+      // A slow background indexer, so the queued row is still queued when the test locks it.
+      const own = await openTestPostgresStore({ schema, fullText: { intervalMillis: 60_000 } });
+      try {
+        await own.insertObservations(PROJECT, [
+          observation({ id: hexId(901, 16), traceId: hexId(901, 32), startTimeNs: today, input: "quokka sighting" }),
+        ]);
+        await admin(async (client) => {
+          // Another process's indexer mid-batch: it holds the queue row and has not committed.
+          await client.query("BEGIN");
+          const held = await client.query(`SELECT seq FROM "${schema}".search_queue FOR UPDATE`);
+          assert.equal(held.rowCount, 1);
+          let settled = false;
+          const search = own.listTraces(PROJECT, { page: 1, limit: 10, search: "quokka" }).finally(() => {
+            settled = true;
+          });
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          assert.equal(settled, false, "the search waits for the batch in flight instead of skipping it");
+          await client.query("ROLLBACK"); // that batch failed: the row is still queued, for the search to index
+          assert.deepEqual((await search).data.map((t) => t.id), [hexId(901, 32)]);
+        });
+      } finally {
+        await own.close();
+      }
+    });
+
     it("enforces retention by dropping whole days that hold only this project's data, and deleting rows elsewhere", async () => {
       const old = today - 30n * DAY;
       const shared = today - 20n * DAY;

@@ -61,11 +61,19 @@ export class PgSearchIndexer {
     await this.running?.catch(() => undefined);
   }
 
-  /** Indexes what is queued (for one project, or all) until the queue is empty or `maxRows` were done. */
+  /**
+   * Indexes what is queued (for one project, or all) until the queue is empty or `maxRows` were
+   * done. Rows another indexer (this process's timer or another process) is indexing right now are
+   * skipped by the fast passes and then WAITED for, so that when this resolves every row queued
+   * before the call is searchable: a search that ran while a background batch was in flight
+   * could otherwise miss just-acknowledged data.
+   */
   async flush(projectId?: string, maxRows = Number.POSITIVE_INFINITY): Promise<number> {
     let total = 0;
     for (;;) {
-      const done = await this.indexOnce(projectId);
+      let done = await this.indexOnce(projectId);
+      // Nothing left that is free: wait for batches in flight elsewhere, taking what they leave.
+      if (done === 0) done = await this.indexOnce(projectId, { waitForLocked: true });
       total += done;
       if (done === 0 || total >= maxRows) return total;
     }
@@ -78,12 +86,15 @@ export class PgSearchIndexer {
   }
 
   /** One transaction: takes up to `batchRows` queued keys, replaces their index rows. Returns the keys handled. */
-  async indexOnce(projectId?: string): Promise<number> {
+  async indexOnce(projectId?: string, options: { waitForLocked?: boolean } = {}): Promise<number> {
+    // SKIP LOCKED lets concurrent indexers share the queue without waiting; a blocking pass
+    // (waitForLocked) waits for rows being indexed elsewhere, whose deletion then skips them.
+    const wait = options.waitForLocked === true;
     return inTransaction(this.pool, async (client) => {
       const picked = await client.query<Row>({
-        name: projectId === undefined ? "search-queue-take" : "search-queue-take-project",
+        name: `search-queue-take${projectId === undefined ? "" : "-project"}${wait ? "-wait" : ""}`,
         text: `WITH picked AS (SELECT seq FROM search_queue ${projectId === undefined ? "" : "WHERE project_id = $2"}
-            ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+            ORDER BY seq LIMIT $1 FOR UPDATE${wait ? "" : " SKIP LOCKED"})
           DELETE FROM search_queue q USING picked WHERE q.seq = picked.seq RETURNING q.project_id, q.trace_id, q.id, q.start_ns`,
         values: projectId === undefined ? [this.batchRows] : [this.batchRows, projectId],
       });
