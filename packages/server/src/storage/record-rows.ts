@@ -1,4 +1,5 @@
-import type { ApiKeyRecord, LevelName, ProjectRecord, TraceRecord } from "./records.js";
+import type { ApiKeyRecord, LevelName, ProjectRecord, SessionRecord, TraceRecord, UserRecord } from "./records.js";
+import type { TraceSummary } from "./sqlite/group-aggregates.js";
 import { PICO_USD_PER_USD } from "./trace-derivation.js";
 
 /** A database row as the drivers return it: column name to value. */
@@ -76,5 +77,50 @@ export function apiKeyFromRow(row: Row): ApiKeyRecord {
     createdAtMs: Number(row["created_at_ms"]),
     lastUsedAtMs: optionalMs(row["last_used_at_ms"]),
     revokedAtMs: optionalMs(row["revoked_at_ms"]),
+  };
+}
+
+/** The session/user view of a stored `traces` row (`id`, `user_id`, `session_id`, times, totals, environment; both stores). */
+export function summaryOfRow(row: Row): TraceSummary {
+  const startNs = row["start_ns"] as bigint;
+  const endNs = (row["end_ns"] as bigint | null) ?? null;
+  return {
+    id: row["id"] as string,
+    userId: (row["user_id"] as string | null) ?? null,
+    sessionId: (row["session_id"] as string | null) ?? null,
+    startNs,
+    lastNs: endNs !== null && endNs > startNs ? endNs : startNs,
+    tokens: Number(row["total_tokens"]),
+    costPico: row["total_cost_pico"] as bigint,
+    environment: row["environment"] as string,
+  };
+}
+
+/** A session from a `sessions` aggregate row; its user ids come from wherever the store keeps them (both stores). */
+export function sessionFromRow(row: Row, userIds: string[]): SessionRecord {
+  return {
+    id: row["id"] as string,
+    projectId: row["project_id"] as string,
+    userIds,
+    traceCount: Number(row["trace_count"]),
+    firstTraceStartNs: row["first_start_ns"] as bigint,
+    lastTraceEndNs: row["last_ns"] as bigint,
+    totalTokens: Number(row["total_tokens"]),
+    totalCost: picoToUsd(row["total_cost_pico"]),
+    environment: row["environment"] as string,
+  };
+}
+
+/** A user from a `users` aggregate row (both stores). */
+export function userFromRow(row: Row): UserRecord {
+  return {
+    id: row["id"] as string,
+    projectId: row["project_id"] as string,
+    traceCount: Number(row["trace_count"]),
+    sessionCount: Number(row["session_count"]),
+    totalTokens: Number(row["total_tokens"]),
+    totalCost: picoToUsd(row["total_cost_pico"]),
+    firstSeenNs: row["first_start_ns"] as bigint,
+    lastSeenNs: row["last_ns"] as bigint,
   };
 }

@@ -9,7 +9,8 @@ import type { TraceSummary } from "../sqlite/group-aggregates.js";
 import { summaryOf } from "../sqlite/trace-row.js";
 import type { BulkInsert } from "./pg-bulk-insert.js";
 import { PgGroupAggregates } from "./pg-group-aggregates.js";
-import { PG_TRACE_COLUMNS, pgObservationRow, pgSummaryOfRow, pgTraceValues } from "./pg-rows.js";
+import { summaryOfRow } from "../record-rows.js";
+import { PG_TRACE_COLUMNS, pgObservationRow, pgTraceValues } from "./pg-rows.js";
 import type { PgObservationRow } from "./pg-rows.js";
 import { COUNTER, PgCounterDeltas } from "./pg-project-counters.js";
 import { lockAll, lockKey } from "./pg-transaction.js";
@@ -183,7 +184,7 @@ export class PgObservationWriter {
     });
     const states = new Map<string, TraceState>();
     for (const row of result.rows) {
-      states.set(row["id"] as string, { derivation: row["derivation"] as string, tags: row["tags"] as string[], maxStartNs: row["max_start_ns"] as bigint, summary: pgSummaryOfRow(row) });
+      states.set(row["id"] as string, { derivation: row["derivation"] as string, tags: row["tags"] as string[], maxStartNs: row["max_start_ns"] as bigint, summary: summaryOfRow(row) });
     }
     return states;
   }

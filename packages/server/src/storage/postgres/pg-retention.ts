@@ -2,7 +2,7 @@ import type pg from "pg";
 import { PgGroupAggregates } from "./pg-group-aggregates.js";
 import { NS_PER_DAY, PARTITIONED_TABLES, partitionName } from "./pg-partitions.js";
 import { COUNTER, PgCounterDeltas } from "./pg-project-counters.js";
-import { pgSummaryOfRow } from "./pg-rows.js";
+import { summaryOfRow } from "../record-rows.js";
 import type { PartitionManager } from "./pg-partitions.js";
 import { inTransaction, lockAll, lockKey } from "./pg-transaction.js";
 
@@ -99,7 +99,7 @@ export class PgRetention {
     });
     counters.bump(COUNTER.traces, -deleted.rows.length);
     for (const row of deleted.rows) for (const tag of row["tags"] as string[]) counters.bump(COUNTER.tag(tag), -1);
-    await this.groups.apply(client, projectId, deleted.rows.map((row) => ({ old: pgSummaryOfRow(row), next: null })));
+    await this.groups.apply(client, projectId, deleted.rows.map((row) => ({ old: summaryOfRow(row), next: null })));
     await counters.flush(client, projectId);
     return deleted.rows.length;
   }

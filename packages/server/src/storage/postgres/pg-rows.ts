@@ -1,6 +1,5 @@
 import type { ObservationRecord, TraceRecord } from "../records.js";
 import type { DerivedTrace } from "../trace-derivation.js";
-import type { TraceSummary } from "../sqlite/group-aggregates.js";
 import { OBSERVATION_COLUMNS, observationValues } from "../sqlite/observation-row.js";
 import { traceRecordFromRow } from "../record-rows.js";
 import type { Row } from "../record-rows.js";
@@ -157,21 +156,6 @@ export function pgTraceValues(traceId: string, trace: DerivedTrace, maxStartNs: 
   ];
 }
 
-/** The session/user view of a `traces` row (columns id, user_id, session_id, start_ns, end_ns, total_tokens, total_cost_pico, environment). */
-export function pgSummaryOfRow(row: Row): TraceSummary {
-  const startNs = row["start_ns"] as bigint;
-  const endNs = (row["end_ns"] as bigint | null) ?? null;
-  return {
-    id: row["id"] as string,
-    userId: (row["user_id"] as string | null) ?? null,
-    sessionId: (row["session_id"] as string | null) ?? null,
-    startNs,
-    lastNs: endNs !== null && endNs > startNs ? endNs : startNs,
-    tokens: Number(row["total_tokens"]),
-    costPico: row["total_cost_pico"] as bigint,
-    environment: row["environment"] as string,
-  };
-}
 
 const PG_ROWS = { tags: (value: unknown) => value as string[], isTrue: (value: unknown) => value === true };
 

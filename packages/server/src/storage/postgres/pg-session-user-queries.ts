@@ -1,11 +1,11 @@
 import type pg from "pg";
 import type { SessionRecord, TraceRecord, UserRecord } from "../records.js";
 import type { Page, SessionQuery } from "../trace-store.js";
-import { picoToUsd } from "../sqlite/trace-row.js";
+import { sessionFromRow, userFromRow } from "../record-rows.js";
 import { PG_TRACE_SELECT, pgTraceFromRow } from "./pg-rows.js";
 import { PgWhere, pgPage, pgPageMeta } from "./pg-where.js";
 
-type Row = Record<string, unknown>;
+import type { Row } from "../record-rows.js";
 
 /**
  * Session and user reads from the `sessions` and `users` aggregate tables, which the writer keeps
@@ -32,7 +32,7 @@ export class PgSessionUserQueries {
        FROM sessions s ${filter} ORDER BY s.first_start_ns DESC, s.id DESC LIMIT ${l} OFFSET ${o}`,
       where.params,
     );
-    return { data: rows.rows.map(sessionFromRow), meta: pgPageMeta(page, limit, Number(count.rows[0]?.n ?? 0n)) };
+    return { data: rows.rows.map((row) => sessionFromRow(row, row["user_ids"] as string[])), meta: pgPageMeta(page, limit, Number(count.rows[0]?.n ?? 0n)) };
   }
 
   /** A session and its traces (oldest first, as a conversation reads), or null. */
@@ -50,7 +50,7 @@ export class PgSessionUserQueries {
       text: `SELECT ${PG_TRACE_SELECT} FROM traces t WHERE t.project_id = $1 AND t.session_id = $2 ORDER BY t.start_ns, t.id`,
       values: [projectId, sessionId],
     });
-    return { session: sessionFromRow(row), traces: traces.rows.map(pgTraceFromRow) };
+    return { session: sessionFromRow(row, row["user_ids"] as string[]), traces: traces.rows.map(pgTraceFromRow) };
   }
 
   /** Users, most recently seen first. `fromStartTimeNs`/`toStartTimeNs` select users seen in that range. */
@@ -69,29 +69,4 @@ export class PgSessionUserQueries {
   }
 }
 
-function sessionFromRow(row: Row): SessionRecord {
-  return {
-    id: row["id"] as string,
-    projectId: row["project_id"] as string,
-    userIds: row["user_ids"] as string[],
-    traceCount: Number(row["trace_count"]),
-    firstTraceStartNs: row["first_start_ns"] as bigint,
-    lastTraceEndNs: row["last_ns"] as bigint,
-    totalTokens: Number(row["total_tokens"]),
-    totalCost: picoToUsd(row["total_cost_pico"]),
-    environment: row["environment"] as string,
-  };
-}
 
-function userFromRow(row: Row): UserRecord {
-  return {
-    id: row["id"] as string,
-    projectId: row["project_id"] as string,
-    traceCount: Number(row["trace_count"]),
-    sessionCount: Number(row["session_count"]),
-    totalTokens: Number(row["total_tokens"]),
-    totalCost: picoToUsd(row["total_cost_pico"]),
-    firstSeenNs: row["first_start_ns"] as bigint,
-    lastSeenNs: row["last_ns"] as bigint,
-  };
-}

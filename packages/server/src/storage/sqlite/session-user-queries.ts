@@ -2,7 +2,8 @@ import type { Database, Statement } from "better-sqlite3";
 import type { SessionRecord, TraceRecord, UserRecord } from "../records.js";
 import type { Page, SessionQuery } from "../trace-store.js";
 import { StatementCache, Where, normalizePage, pageMeta } from "./statement-cache.js";
-import { TRACE_SELECT, picoToUsd, traceFromRow } from "./trace-row.js";
+import { sessionFromRow, userFromRow } from "../record-rows.js";
+import { TRACE_SELECT, traceFromRow } from "./trace-row.js";
 
 type Row = Record<string, unknown>;
 
@@ -68,31 +69,7 @@ export class SessionUserQueries {
   }
 
   private sessionFromRow(row: Row): SessionRecord {
-    const projectId = row["project_id"] as string;
-    const id = row["id"] as string;
-    return {
-      id,
-      projectId,
-      userIds: this.sessionUsers.all(projectId, id) as string[],
-      traceCount: Number(row["trace_count"]),
-      firstTraceStartNs: row["first_start_ns"] as bigint,
-      lastTraceEndNs: row["last_ns"] as bigint,
-      totalTokens: Number(row["total_tokens"]),
-      totalCost: picoToUsd(row["total_cost_pico"]),
-      environment: row["environment"] as string,
-    };
+    return sessionFromRow(row, this.sessionUsers.all(row["project_id"], row["id"]) as string[]);
   }
 }
 
-function userFromRow(row: Row): UserRecord {
-  return {
-    id: row["id"] as string,
-    projectId: row["project_id"] as string,
-    traceCount: Number(row["trace_count"]),
-    sessionCount: Number(row["session_count"]),
-    totalTokens: Number(row["total_tokens"]),
-    totalCost: picoToUsd(row["total_cost_pico"]),
-    firstSeenNs: row["first_start_ns"] as bigint,
-    lastSeenNs: row["last_ns"] as bigint,
-  };
-}

@@ -1,6 +1,6 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { TraceRecord } from "../records.js";
-import { fromJson, picoToUsd, traceRecordFromRow } from "../record-rows.js";
+import { fromJson, picoToUsd, summaryOfRow, traceRecordFromRow } from "../record-rows.js";
 import type { Row } from "../record-rows.js";
 import type { DerivedTrace } from "../trace-derivation.js";
 import { COUNTER } from "./project-counters.js";
@@ -131,21 +131,6 @@ export function summaryOf(traceId: string, trace: DerivedTrace): TraceSummary {
   };
 }
 
-/** The session/user view of a stored trace row (`id`, `user_id`, `session_id`, times, totals, environment). */
-export function summaryOfRow(row: Row): TraceSummary {
-  const startNs = row["start_ns"] as bigint;
-  const endNs = (row["end_ns"] as bigint | null) ?? null;
-  return {
-    id: row["id"] as string,
-    userId: (row["user_id"] as string | null) ?? null,
-    sessionId: (row["session_id"] as string | null) ?? null,
-    startNs,
-    lastNs: endNs !== null && endNs > startNs ? endNs : startNs,
-    tokens: Number(row["total_tokens"]),
-    costPico: row["total_cost_pico"] as bigint,
-    environment: row["environment"] as string,
-  };
-}
 
 const SQLITE_ROWS = { tags: (value: unknown) => fromJson(value) as string[], isTrue: (value: unknown) => Number(value) === 1 };
 
@@ -154,4 +139,4 @@ export function traceFromRow(row: Row): TraceRecord {
   return traceRecordFromRow(row, SQLITE_ROWS);
 }
 
-export { picoToUsd };
+export { picoToUsd, summaryOfRow };
