@@ -9,73 +9,17 @@
 //
 //   npm run build && node packages/server/bench/decode-bench.mjs [--rounds 15] [--iterations 20]
 import { parseArgs } from "node:util";
-import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { SightlineAttributes as A } from "@sightline/core";
 import { decodeOtlpJson, decodeOtlpProtobuf } from "@sightline/server";
+// The same realistic request the ingest benchmark sends (64 traces of 8 nested spans).
+import { payloadSpans } from "../../../bench/lib/ingest-payload.mjs";
 
 const { values: args } = parseArgs({
   options: { rounds: { type: "string", default: "15" }, iterations: { type: "string", default: "20" } },
 });
 const ROUNDS = Number(args.rounds);
 const ITERATIONS = Number(args.iterations);
-
-const WORDS = "the quick brown fox jumps over a lazy dog while tired engineers measure latency across tracing pipelines".split(" ");
-function prose(length, seed) {
-  let text = "";
-  for (let i = seed; text.length < length; i = (i * 7 + 3) % 9973) text += `${WORDS[i % WORDS.length]} `;
-  return text.slice(0, length);
-}
-
-function payloadSpans() {
-  const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ "service.name": "support-agent", "service.version": "1.4.2", "telemetry.sdk.language": "nodejs" }),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
-  });
-  const tracer = provider.getTracer("langfuse-sdk", "5.11.1");
-  const types = ["retriever", "generation", "tool", "generation", "chain", "tool", "event"];
-  for (let t = 0; t < 64; t++) {
-    const shared = {
-      [A.TRACE_USER_ID]: `user-${t % 17}`,
-      [A.TRACE_SESSION_ID]: `session-${t % 9}`,
-      [A.TRACE_TAGS]: ["production", `team-${t % 4}`],
-      [A.ENVIRONMENT]: "production",
-      [A.RELEASE]: "2026.11.3",
-    };
-    tracer.startActiveSpan("agent-run", { kind: SpanKind.SERVER, attributes: shared }, (root) => {
-      root.setAttributes({
-        [A.OBSERVATION_TYPE]: "agent",
-        [A.OBSERVATION_INPUT]: JSON.stringify({ question: prose(480, t) }),
-        [A.OBSERVATION_OUTPUT]: JSON.stringify({ answer: prose(480, t + 1) }),
-        [A.TRACE_NAME]: "support-question",
-      });
-      types.forEach((type, i) => {
-        const child = tracer.startSpan(`${type}-${i}`, { attributes: shared });
-        child.setAttributes({
-          [A.OBSERVATION_TYPE]: type,
-          [A.OBSERVATION_INPUT]: JSON.stringify({ messages: [{ role: "system", content: prose(180, i) }, { role: "user", content: prose(300, t + i) }] }),
-          [A.OBSERVATION_OUTPUT]: JSON.stringify({ role: "assistant", content: prose(440, t * i + 2), finish_reason: "stop" }),
-          [`${A.OBSERVATION_METADATA_PREFIX}step`]: i,
-        });
-        if (type === "generation") {
-          child.setAttributes({
-            [A.OBSERVATION_MODEL]: "gpt-4o-mini",
-            [A.OBSERVATION_MODEL_PARAMETERS]: JSON.stringify({ temperature: 0.2, max_tokens: 512 }),
-            [A.OBSERVATION_USAGE_DETAILS]: JSON.stringify({ input: 312, output: 187, total: 499 }),
-            [A.OBSERVATION_COST_DETAILS]: JSON.stringify({ input: 0.0000468, output: 0.0001122, total: 0.000159 }),
-          });
-        }
-        if (i === 5 && t % 8 === 0) child.setStatus({ code: SpanStatusCode.ERROR, message: "tool timed out" });
-        child.end();
-      });
-      root.end();
-    });
-  }
-  return exporter.getFinishedSpans();
-}
 
 function measure(decode, body, expectedSpans) {
   const started = process.hrtime.bigint();
