@@ -162,8 +162,11 @@ describe("e2e: @langfuse/tracing + @langfuse/otel 5.11.1 against `sightline serv
     const answer = trace.observations.find((o) => o.name === "answer")!;
     assert.deepEqual(answer.usage, { input: 200, output: 40, total: 240, unit: "TOKENS" });
     assert.ok(answer.completionStartTime !== null);
+    // No cost sent for the answer: priced from the catalogue (gpt-4o-mini: $0.15 / $0.60 per million),
+    // 200 × 0.15/M + 40 × 0.60/M = 0.00003 + 0.000024 = 0.000054
+    assert.ok(Math.abs(answer.calculatedTotalCost - 0.000054) < 1e-12);
     assert.equal(trace.totalTokens, 390);
-    assert.ok(Math.abs(trace.totalCost - 0.0006) < 1e-12);
+    assert.ok(Math.abs(trace.totalCost - (0.0006 + 0.000054)) < 1e-12);
   });
 
   it("records levels and status messages; the trace shows the worst level", async () => {

@@ -16,8 +16,8 @@ const COST_KEYS: ReadonlyArray<readonly [key: string, bucket: string]> = [
 /**
  * Cost details (USD by bucket) a span states: the explicit `langfuse.observation.cost_details`
  * object, else, for model calls only (see `readUsageDetails` for why), `gen_ai.usage.cost` /
- * OpenInference `llm.cost.*`. Entries that are not finite numbers are dropped; without a total,
- * `total` is the sum of the parts.
+ * OpenInference `llm.cost.*`. Entries that are not finite, non-negative numbers are dropped (a
+ * cost is never negative); without a total, `total` is the sum of the parts.
  *
  * @example
  * // langfuse.observation.cost_details = '{"input":0.01,"output":0.02}'
@@ -29,12 +29,12 @@ export function readCostDetails(attrs: SpanAttributes, modelCall: boolean): Reco
   if (isPlainObject(explicit)) {
     attrs.consume(A.OBSERVATION_COST_DETAILS);
     for (const [bucket, raw] of Object.entries(explicit)) {
-      const n = toFiniteNumber(raw);
+      const n = toCost(raw);
       if (n !== undefined && bucket !== "__proto__") out[bucket] = n;
     }
   } else if (modelCall) {
     for (const [key, bucket] of COST_KEYS) {
-      const n = toFiniteNumber(attrs.get(key));
+      const n = toCost(attrs.get(key));
       if (n === undefined || Object.hasOwn(out, bucket)) continue;
       out[bucket] = n;
       attrs.consume(key);
@@ -45,4 +45,10 @@ export function readCostDetails(attrs: SpanAttributes, modelCall: boolean): Reco
     out[TOTAL_USAGE_KEY] = buckets.reduce((sum, b) => sum + (out[b] ?? 0), 0);
   }
   return out;
+}
+
+/** A cost in USD: a finite, non-negative number (numeric strings accepted). */
+function toCost(value: unknown): number | undefined {
+  const n = toFiniteNumber(value);
+  return n !== undefined && n >= 0 ? n : undefined;
 }

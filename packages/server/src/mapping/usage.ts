@@ -130,18 +130,28 @@ export function readUsageDetails(attrs: SpanAttributes, modelCall: boolean): Rec
     const n = toUsageCount(atPath(providerMetadata, path));
     if (n !== undefined && !Object.hasOwn(out, bucket)) out[bucket] = n;
   }
-  return Object.keys(out).length > 0 ? withPartsSubtracted(out) : out;
+  // AI SDK 4/5 report Anthropic's own `input_tokens` (cache reads and writes not included) as the
+  // input count; AI SDK 6 reports the total. The raw usage in the provider metadata tells which.
+  const anthropicInput = toUsageCount(atPath(providerMetadata, ["anthropic", "usage", "input_tokens"]));
+  const cacheSeparate = anthropicInput !== undefined && anthropicInput === out.input;
+  return Object.keys(out).length > 0 ? withPartsSubtracted(out, cacheSeparate) : out;
 }
 
-function withPartsSubtracted(out: Record<string, number>): Record<string, number> {
+/** Cache buckets that Anthropic's usage reports beside its input count, not inside it. */
+const ANTHROPIC_SEPARATE: ReadonlySet<string> = new Set(["input_cached_tokens", "input_cache_creation"]);
+
+function withPartsSubtracted(out: Record<string, number>, cacheSeparate: boolean): Record<string, number> {
   const parts = { input: 0, output: 0 };
+  const separate = { input: 0 };
   for (const [bucket, n] of Object.entries(out)) {
-    if (PART_BUCKETS.has(bucket)) parts[bucket.startsWith("input_") ? "input" : "output"] += n;
+    if (!PART_BUCKETS.has(bucket)) continue;
+    if (cacheSeparate && ANTHROPIC_SEPARATE.has(bucket)) separate.input += n;
+    else parts[bucket.startsWith("input_") ? "input" : "output"] += n;
   }
   if (out.input !== undefined) out.input = Math.max(0, out.input - parts.input);
   if (out.output !== undefined) out.output = Math.max(0, out.output - parts.output);
   if (out[TOTAL_USAGE_KEY] === undefined) {
-    out[TOTAL_USAGE_KEY] = (out.input ?? 0) + (out.output ?? 0) + parts.input + parts.output;
+    out[TOTAL_USAGE_KEY] = (out.input ?? 0) + (out.output ?? 0) + parts.input + parts.output + separate.input;
   }
   return out;
 }
