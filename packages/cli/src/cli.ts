@@ -4,6 +4,7 @@ import { EXIT } from "./cli-io.js";
 import type { CliIo } from "./cli-io.js";
 import { runDemo } from "./demo.js";
 import { runKeys } from "./keys.js";
+import { runRetention } from "./retention.js";
 import { runServe } from "./serve.js";
 import { UsageError } from "./usage-error.js";
 
@@ -13,6 +14,7 @@ export type Command = (args: string[], io: CliIo) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   serve: { run: runServe, summary: "Start the server (OTLP ingestion, REST API) on 127.0.0.1:3000" },
   keys: { run: runKeys, summary: "Create, list and revoke project API keys" },
+  retention: { run: runRetention, summary: "Show or set how many days a project keeps its traces" },
   demo: { run: runDemo, summary: "Send realistic example traces to a running server" },
 };
 
@@ -23,7 +25,7 @@ Usage: sightline <command> [options]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(8)}${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(11)}${c.summary}`)
   .join("\n")}
 
 Run \`sightline <command> --help\` for a command's options.`;

@@ -41,6 +41,8 @@ describe("retention", () => {
   it("with SIGHTLINE_RETENTION_DAYS=1, a run deletes traces older than a day and keeps newer ones; close stops the timer", async () => {
     const server = await start({}, { SIGHTLINE_RETENTION_DAYS: "1" });
     const projectId = server.project.id;
+    const shown = (await (await fetch(`${server.url}/api/ui/projects/${projectId}/retention`)).json()) as { serverDefaultDays: number | null };
+    assert.equal(shown.serverDefaultDays, 1, "the UI sees the server-wide default");
     const [old, older, fresh] = await tracesAged(server.store, projectId, [25, 24 * 30, 23]);
     assert.ok(server.retention.isScheduled(), "the first run is scheduled at start");
     assert.equal(await server.retention.runNow(), 2);
@@ -70,6 +72,8 @@ describe("retention", () => {
     const res = await put({ retentionDays: 2 });
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { projectId, retentionDays: 2 });
+    const shown = await fetch(`${server.url}/api/ui/projects/${projectId}/retention`);
+    assert.deepEqual(await shown.json(), { projectId, retentionDays: 2, serverDefaultDays: null, maxDays: 36_500 }, "GET shows the setting and the default");
     assert.equal(
       (await fetch(`${server.url}/api/ui/projects/nope/retention`, { method: "PUT", headers: { "content-type": "application/json" }, body: "{}" })).status,
       404,
