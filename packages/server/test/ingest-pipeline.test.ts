@@ -6,8 +6,12 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "@sightline/core";
+import { SightlineAttributes } from "@sightline/core";
 import {
+  MAPPED_CHUNK_RECORDS,
   OtlpDecodeError,
+  createApiKey,
+  createApp,
   WorkerIngestDecoder,
   decodeAndMapRequest,
   defaultIngestWorkers,
@@ -15,8 +19,8 @@ import {
   openSqliteStore,
   resolveServerConfig,
 } from "@sightline/server";
-import type { IngestRequest, ObservationRecord } from "@sightline/server";
-import { jsonBody, protobufBody, variedSpans } from "./otlp-fixtures.js";
+import type { IngestRequest, ObservationRecord, TraceStore } from "@sightline/server";
+import { jsonBody, protobufBody, recordingProvider, variedSpans } from "./otlp-fixtures.js";
 import { BASE_NS, hexId, observation } from "./support/store-fixtures.js";
 
 const MAX = 32 * 1024 * 1024;
@@ -48,6 +52,94 @@ function traceOf(n: number, spans: number, text = "hello"): ObservationRecord[] 
     }),
   );
 }
+
+/** A protobuf body of `count` distinct spans (one trace per 8), each with a little input. */
+function manySpansBody(count: number): Uint8Array {
+  const { provider, exporter } = recordingProvider();
+  const tracer = provider.getTracer("chunk-test", "1.0.0");
+  for (let i = 0; i < count; i++) {
+    tracer.startSpan(`span-${i}`, { attributes: { [SightlineAttributes.OBSERVATION_INPUT]: JSON.stringify({ i }) } }).end();
+  }
+  return protobufBody(exporter.getFinishedSpans());
+}
+
+describe("decoding in chunks", () => {
+  it("hands over every full chunk as soon as it is mapped and returns the rest, in order", () => {
+    const body = manySpansBody(300);
+    const whole = decodeAndMapRequest(request("protobuf", body));
+    const chunks: ObservationRecord[][] = [];
+    const rest = decodeAndMapRequest(request("protobuf", body), (records) => chunks.push(records), 128);
+    assert.deepEqual(chunks.map((c) => c.length), [128, 128]);
+    assert.equal(rest.records.length, 44);
+    assert.deepEqual([...chunks.flat(), ...rest.records], whole.records);
+    assert.deepEqual(rest.reasons, whole.reasons);
+  });
+
+  it("delivers no chunk for a refused body", () => {
+    let chunks = 0;
+    assert.throws(
+      () => decodeAndMapRequest(request("json", new TextEncoder().encode("{not json")), () => chunks++, 1),
+      (e: unknown) => e instanceof OtlpDecodeError && e.code === "invalid_json",
+    );
+    assert.equal(chunks, 0);
+  });
+
+  it("from a worker thread: early chunks plus the answer are exactly the inline result", async () => {
+    const decoder = new WorkerIngestDecoder(1);
+    try {
+      const body = manySpansBody(MAPPED_CHUNK_RECORDS * 2 + 5);
+      const inline = await inlineIngestDecoder.decode(request("protobuf", body));
+      const chunks: ObservationRecord[][] = [];
+      const answer = await decoder.decode(request("protobuf", body.slice()), (records) => chunks.push(records));
+      assert.deepEqual(chunks.map((c) => c.length), [MAPPED_CHUNK_RECORDS, MAPPED_CHUNK_RECORDS], "chunks arrive before the answer");
+      assert.deepEqual([...chunks.flat(), ...answer.records], inline.records);
+      const plain = await decoder.decode(request("protobuf", body.slice()));
+      assert.deepEqual(plain.records, inline.records, "without a chunk callback everything comes in the answer");
+    } finally {
+      await decoder.close();
+    }
+  });
+
+  it("stores a chunked request whole through the real server, and answers 500 (nothing acknowledged) when one chunk fails", async () => {
+    const store = await openSqliteStore({ file: ":memory:" });
+    const decoder = new WorkerIngestDecoder(1);
+    try {
+      await store.ensureProject({ id: "default", name: "Default" });
+      const key = await createApiKey(store, "default");
+      let inserts = 0;
+      let failAt = -1;
+      const counting = new Proxy(store, {
+        get(target, property) {
+          const value: unknown = Reflect.get(target, property, target);
+          if (property !== "insertObservations") return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+          return (projectId: string, records: ObservationRecord[]) => {
+            inserts++;
+            return inserts === failAt ? Promise.reject(new Error("disk full")) : store.insertObservations(projectId, records);
+          };
+        },
+      }) as TraceStore;
+      const app = createApp({ store: counting, ingestDecoder: decoder, logger: { info: () => {}, warn: () => {}, error: () => {} } });
+      const post = (body: Uint8Array) =>
+        app.request("/v1/traces", {
+          method: "POST",
+          headers: { authorization: `Basic ${Buffer.from(`${key.publicKey}:${key.secretKey}`).toString("base64")}`, "content-type": "application/x-protobuf" },
+          body: Buffer.from(body),
+        });
+      const count = MAPPED_CHUNK_RECORDS * 3 + 1;
+      assert.equal((await post(manySpansBody(count))).status, 200);
+      assert.equal(inserts, 4, "one insert per chunk and one for the rest");
+      assert.equal((await store.listObservations("default", { page: 1, limit: 1 })).meta.totalItems, count);
+
+      inserts = 0;
+      failAt = 2;
+      assert.equal((await post(manySpansBody(count))).status, 500, "a failed chunk fails the request");
+      assert.equal((await post(manySpansBody(10))).status, 200, "and the server keeps serving");
+    } finally {
+      await decoder.close();
+      await store.close();
+    }
+  });
+});
 
 describe("WorkerIngestDecoder", () => {
   it("maps bodies on a worker thread to exactly what inline decoding gives, BigInt times included", async () => {

@@ -104,6 +104,45 @@ describe("SqliteTraceStore", () => {
     }
   });
 
+  it("finds an observation by id whether or not the id index has caught up, and after deletion and re-ingestion", () =>
+    withDir(async (dir) => {
+      const file = join(dir, "sightline.db");
+      const store = await openSqliteStore({ file });
+      const peek = new Database(file, { readonly: true });
+      const indexedIds = () => peek.prepare(`SELECT count(*) FROM observation_id_keys`).pluck().get() as number;
+      try {
+        await store.ensureProject({ id: P, name: "P" });
+        const first = "1".repeat(32);
+        const second = "2".repeat(32);
+        const spans = () => [
+          observation({ id: "a".repeat(16), traceId: first, name: "first-a", startTimeNs: BASE_NS }),
+          observation({ id: "b".repeat(16), traceId: first, name: "first-b", startTimeNs: BASE_NS + 5n, parentObservationId: "a".repeat(16) }),
+        ];
+        // The same span id in another trace, starting later: the lookup answers the earliest.
+        await store.insertObservations(P, [...spans(), observation({ id: "a".repeat(16), traceId: second, name: "second-a", startTimeNs: BASE_NS + 9n })]);
+        const lookups = async () => [(await store.getObservation(P, "a".repeat(16)))?.name, (await store.getObservation(P, "b".repeat(16)))?.name];
+        assert.deepEqual(await lookups(), ["first-a", "first-b"]);
+        await store.flushIndex();
+        assert.equal(indexedIds(), 3, "every row is in the id index after a flush");
+        assert.deepEqual(await lookups(), ["first-a", "first-b"], "the same answers from the index");
+        assert.equal(await store.getObservation("other-project", "a".repeat(16)), null, "another project's keys see nothing");
+
+        assert.equal(await store.deleteTrace(P, first), true);
+        assert.equal(indexedIds(), 1, "deletion removes the trace's id rows");
+        assert.deepEqual(await lookups(), ["second-a", undefined]);
+
+        // Re-sent after the deletion: new rows may reuse rowids below the old high-water mark.
+        await store.insertObservations(P, spans());
+        assert.deepEqual(await lookups(), ["first-a", "first-b"], "found before the index catches up");
+        await store.flushIndex();
+        assert.equal(indexedIds(), 3);
+        assert.deepEqual(await lookups(), ["first-a", "first-b"]);
+      } finally {
+        peek.close();
+        await store.close();
+      }
+    }));
+
   it("refuses a database written by a newer schema", () =>
     withDir(async (dir) => {
       const file = join(dir, "sightline.db");

@@ -3,11 +3,19 @@ import { OtlpDecodeError } from "../otlp/otlp-decode-error.js";
 import { decodeAndMapRequest } from "./decode-request.js";
 import type { IngestRequest, MappedRequest } from "./decode-request.js";
 import type { IngestJob, IngestReply } from "./ingest-protocol.js";
+import type { ObservationRecord } from "../storage/records.js";
 
 /** Turns request bodies into observation records: inline, or on worker threads. */
 export interface IngestDecoder {
-  /** Decodes and maps one body. Rejects with an `OtlpDecodeError` when the body is refused. */
-  decode(request: IngestRequest): Promise<MappedRequest>;
+  /**
+   * Decodes and maps one body. Rejects with an `OtlpDecodeError` when the body is refused.
+   *
+   * With `onChunk`, some records may be handed over early, in chunks, while the rest is still
+   * being mapped (worker threads do; inline decoding has nothing to overlap and does not); the
+   * result then holds only the records not handed over. A rejection can follow chunks only when
+   * a worker dies mid-request (never for a refused body, which is refused before any chunk).
+   */
+  decode(request: IngestRequest, onChunk?: (records: ObservationRecord[]) => void): Promise<MappedRequest>;
   /** Stops the worker threads (jobs in flight finish first). Idempotent. */
   close(): Promise<void>;
 }
@@ -21,7 +29,13 @@ export const inlineIngestDecoder: IngestDecoder = {
 interface WorkerSlot {
   worker: Worker;
   /** Jobs sent to this worker and not answered yet. */
-  readonly jobs: Map<number, { resolve(result: MappedRequest): void; reject(error: unknown): void }>;
+  readonly jobs: Map<number, PendingJob>;
+}
+
+interface PendingJob {
+  resolve(result: MappedRequest): void;
+  reject(error: unknown): void;
+  onChunk: ((records: ObservationRecord[]) => void) | undefined;
 }
 
 /**
@@ -29,7 +43,8 @@ interface WorkerSlot {
  * database only inserts (the decode and mapping of a 512-span request cost ≈7 ms of CPU, the
  * insert ≈15 ms: on two cores they overlap instead of adding up). Each job goes to the worker with
  * the fewest jobs in flight. The body goes over as a transferred copy; the records come back by
- * structured clone (BigInt times included).
+ * structured clone (BigInt times included), in chunks when the caller wants to start writing the
+ * first ones while the worker maps the rest.
  *
  * A worker that dies fails its jobs in flight with an error (a 500 for those requests) and is
  * replaced; the server keeps serving.
@@ -44,16 +59,16 @@ export class WorkerIngestDecoder implements IngestDecoder {
     for (let i = 0; i < Math.max(1, Math.floor(size)); i++) this.slots.push(this.spawn());
   }
 
-  decode(request: IngestRequest): Promise<MappedRequest> {
+  decode(request: IngestRequest, onChunk?: (records: ObservationRecord[]) => void): Promise<MappedRequest> {
     if (this.closing !== undefined) return Promise.reject(new Error("The ingest decoder is closed."));
     const slot = this.slots.reduce((best, s) => (s.jobs.size < best.jobs.size ? s : best));
     const id = this.nextId++;
     const { body, transfer } = transferable(request.body);
-    const job: IngestJob = { id, request: { ...request, body } };
+    const job: IngestJob = { id, request: { ...request, body }, chunked: onChunk !== undefined };
     return new Promise<MappedRequest>((resolve, reject) => {
       // A worker with jobs in flight keeps the process alive (their promises are awaited); an idle one does not.
       if (slot.jobs.size === 0) slot.worker.ref();
-      slot.jobs.set(id, { resolve, reject });
+      slot.jobs.set(id, { resolve, reject, onChunk });
       try {
         slot.worker.postMessage(job, transfer);
       } catch (error) {
@@ -80,6 +95,15 @@ export class WorkerIngestDecoder implements IngestDecoder {
     slot.worker.on("message", (reply: IngestReply) => {
       const job = slot.jobs.get(reply.id);
       if (job === undefined) return;
+      if ("chunk" in reply) {
+        try {
+          job.onChunk?.(reply.chunk);
+        } catch (error) {
+          slot.jobs.delete(reply.id);
+          job.reject(error);
+        }
+        return;
+      }
       slot.jobs.delete(reply.id);
       if (slot.jobs.size === 0 && this.closing === undefined) slot.worker.unref();
       if (reply.ok) job.resolve(reply.result);

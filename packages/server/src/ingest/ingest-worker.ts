@@ -4,12 +4,14 @@ import { parentPort } from "node:worker_threads";
 import { errorMessage } from "@sightline/core";
 import { OtlpDecodeError } from "../otlp/otlp-decode-error.js";
 import { decodeAndMapRequest } from "./decode-request.js";
+import type { ObservationRecord } from "../storage/records.js";
 import type { IngestJob, IngestReply } from "./ingest-protocol.js";
 
 parentPort?.on("message", (job: IngestJob) => {
   let reply: IngestReply;
   try {
-    reply = { id: job.id, ok: true, result: decodeAndMapRequest(job.request) };
+    const onChunk = job.chunked ? (chunk: ObservationRecord[]) => parentPort?.postMessage({ id: job.id, chunk } satisfies IngestReply) : undefined;
+    reply = { id: job.id, ok: true, result: decodeAndMapRequest(job.request, onChunk) };
   } catch (error) {
     reply = {
       id: job.id,

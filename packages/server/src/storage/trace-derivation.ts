@@ -1,3 +1,4 @@
+import { carriesTraceIo } from "./observation-json.js";
 import { LEVEL_RANK } from "./records.js";
 import type { LevelName, ObservationRecord, TraceContribution } from "./records.js";
 
@@ -145,6 +146,7 @@ export interface ContributionSource {
 
 /** The source facts of a freshly mapped record. */
 export function sourceOfRecord(record: ObservationRecord): ContributionSource {
+  const io = carriesTraceIo(record);
   return {
     id: record.id,
     startNs: record.startTimeNs,
@@ -157,8 +159,8 @@ export function sourceOfRecord(record: ObservationRecord): ContributionSource {
     tokens: tokensOf(record.usageDetails),
     costPico: costPicoOf(record.costDetails),
     trace: record.trace,
-    hasInput: isPresent(record.trace.input),
-    hasOutput: isPresent(record.trace.output),
+    hasInput: io.input,
+    hasOutput: io.output,
   };
 }
 

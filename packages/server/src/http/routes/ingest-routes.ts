@@ -8,6 +8,7 @@ import type { AppEnv, RouteDeps, SightlineApp } from "../app-env.js";
 import { HttpError } from "../http-error.js";
 import { readBodyWithLimit } from "../read-body.js";
 import { requireAuth } from "../require-auth.js";
+import type { ObservationRecord } from "../../storage/records.js";
 
 /** The OTLP/HTTP traces paths: the standard one and the one the Langfuse SDKs use. */
 export const TRACES_PATHS = ["/v1/traces", "/api/public/otel/v1/traces"] as const;
@@ -48,12 +49,48 @@ function partialSuccess(reasons: readonly string[]): PartialSuccess | undefined 
   return { rejectedSpans: reasons.length, errorMessage: `${reasons.length} span(s) rejected: ${shown}${more}` };
 }
 
+/** Prices and stores one chunk of a request's records. */
+async function storeRecords(deps: RouteDeps, projectId: string, records: ObservationRecord[]): Promise<void> {
+  await deps.pricing.priceRecords(projectId, records);
+  await deps.store.insertObservations(projectId, records);
+}
+
+/**
+ * The writes of one request's chunks, started as the chunks arrive (a worker hands over the first
+ * records while it maps the rest, so writing and mapping overlap). `done` resolves once every
+ * chunk is committed and rejects with the first failure; no failure goes unobserved meanwhile.
+ */
+class ChunkWrites {
+  private readonly writes: Promise<void>[] = [];
+
+  constructor(private readonly write: (records: ObservationRecord[]) => Promise<void>) {}
+
+  add(records: ObservationRecord[]): void {
+    if (records.length === 0) return;
+    const write = this.write(records);
+    write.catch(() => {});
+    this.writes.push(write);
+  }
+
+  async done(): Promise<void> {
+    await Promise.all(this.writes);
+  }
+
+  /** Waits for every started write, whatever its outcome (before answering with another error). */
+  async settled(): Promise<void> {
+    await Promise.allSettled(this.writes);
+  }
+}
+
 /**
  * `POST /v1/traces` and `POST /api/public/otel/v1/traces`: auth → body (size-limited while
  * streaming) → content encoding, decode and map (on an ingest worker thread when the server has
- * them) → the store's transaction (shared with concurrent requests: group commit). The 200 is sent
- * only after the store resolved, i.e. once the spans are durable, in the request's encoding, with
- * OTLP `partialSuccess` when some spans were rejected.
+ * them, which hands the records over in chunks) → costs (`ProjectPricing`) → the store's
+ * transaction (shared with concurrent requests: group commit), chunk by chunk as they arrive. The
+ * 200 is sent only after every chunk is committed, i.e. once all the spans are durable, in the
+ * request's encoding, with OTLP `partialSuccess` when some spans were rejected. A request that
+ * fails after some chunks were committed is answered with an error and retried by the SDK; the
+ * retry replaces the stored copies (ingestion is idempotent per span id).
  */
 export function registerIngestRoutes(app: SightlineApp, deps: RouteDeps): void {
   const auth = requireAuth(deps.authenticator);
@@ -61,13 +98,15 @@ export function registerIngestRoutes(app: SightlineApp, deps: RouteDeps): void {
     app.post(path, auth, async (c) => {
       const format = requestFormat(c);
       const body = await readBodyWithLimit(c.req.raw, deps.maxBodyBytes);
-      const { records, reasons } = await deps.ingestDecoder.decode({
-        format,
-        body,
-        contentEncoding: c.req.header("content-encoding"),
-        maxBodyBytes: deps.maxBodyBytes,
+      const projectId = c.get("auth").projectId;
+      const writes = new ChunkWrites((records) => storeRecords(deps, projectId, records));
+      const request = { format, body, contentEncoding: c.req.header("content-encoding"), maxBodyBytes: deps.maxBodyBytes };
+      const { records, reasons } = await deps.ingestDecoder.decode(request, (chunk) => writes.add(chunk)).catch(async (error: unknown) => {
+        await writes.settled();
+        throw error;
       });
-      if (records.length > 0) await deps.store.insertObservations(c.get("auth").projectId, records);
+      writes.add(records);
+      await writes.done();
       return exportResponse(c, format, partialSuccess(reasons));
     });
   }

@@ -7,11 +7,17 @@ import Database from "better-sqlite3";
 import { errorMessage } from "@sightline/core";
 import type { BackgroundWorkerData, BackgroundWorkerMessage } from "./background-maintenance.js";
 import { FtsIndexer } from "./fts-indexer.js";
+import { DEFAULT_ID_INDEX_BATCH_ROWS, ObservationIdIndexer } from "./observation-id-indexer.js";
 
 /** Longest one indexing run holds this thread before checking for "stop" and the checkpoint. */
 const SLICE_MILLIS = 50;
 /** Under a sustained load (batches always queued) one indexing transaction still runs this often. */
 const FTS_MIN_PROGRESS_MILLIS = 100;
+
+/** The id lookup is indexed at least this often when rows are pending, even in part batches. */
+const ID_INDEX_EVERY_MILLIS = 1_000;
+/** Under a sustained load, one id-indexing transaction still runs this often. */
+const ID_MIN_PROGRESS_MILLIS = 250;
 
 /** Niceness of this thread: the ingest threads come first when the cores are busy. */
 const BACKGROUND_NICENESS = 10;
@@ -37,11 +43,13 @@ db.pragma(`busy_timeout = ${Math.max(0, Math.floor(data.busyTimeoutMillis))}`);
 db.pragma("synchronous = NORMAL");
 db.defaultSafeIntegers(true);
 const indexer = new FtsIndexer(db, { batchRows: data.ftsBatchRows });
+const idIndexer = new ObservationIdIndexer(db);
 
 let stopping = false;
 let timer: NodeJS.Timeout | undefined;
 let lastCheckpoint = performance.now();
 let lastIndexed = performance.now();
+let lastIdsIndexed = performance.now();
 
 function post(message: BackgroundWorkerMessage): void {
   parentPort?.postMessage(message);
@@ -52,11 +60,20 @@ function step(): void {
   timer = undefined;
   if (stopping) return;
   let more = false;
+  let idsPending = false;
   try {
     const now = performance.now();
     if (now - lastCheckpoint >= data.checkpointIntervalMillis) {
       db.pragma("wal_checkpoint(PASSIVE)");
       lastCheckpoint = performance.now();
+    }
+    // The id lookup: in full batches (so each page write covers many rows), or whatever is pending
+    // once a second; like full-text indexing, it waits while the writer has batches queued.
+    const sinceIds = performance.now() - lastIdsIndexed;
+    const idsDue = sinceIds >= ID_INDEX_EVERY_MILLIS || idIndexer.backlog() >= DEFAULT_ID_INDEX_BATCH_ROWS;
+    if (idsDue && (Atomics.load(writerQueued, 0) === 0 || sinceIds >= ID_MIN_PROGRESS_MILLIS)) {
+      idsPending = idIndexer.indexOnce() === DEFAULT_ID_INDEX_BATCH_ROWS;
+      lastIdsIndexed = performance.now();
     }
     const deadline = performance.now() + SLICE_MILLIS;
     while (performance.now() < deadline) {
@@ -74,7 +91,7 @@ function step(): void {
     post({ type: "error", message: errorMessage(error) });
   }
   // With work left, go on after a short pause that lets the writer take the lock; else poll.
-  timer = setTimeout(step, more ? 1 : Math.min(data.ftsIntervalMillis, data.checkpointIntervalMillis));
+  timer = setTimeout(step, more || idsPending ? 1 : Math.min(data.ftsIntervalMillis, data.checkpointIntervalMillis));
 }
 
 parentPort?.on("message", (message: unknown) => {

@@ -1,12 +1,13 @@
 import type { Database } from "better-sqlite3";
 import { StatementCache, placeholders } from "./statement-cache.js";
+import { TRACE_INDEX } from "./schema.js";
 
 /** Trace ids per statement: one statement shape per chunk size, well under SQLite's parameter limit. */
 const CHUNK = 100;
 
 /**
- * The observation ids of several traces, by start time, from the index `observations(project_id,
- * trace_id, start_ns)`: no input, output or metadata is read or parsed. This is what a trace list
+ * The observation ids of several traces, by start time, through the trace index
+ * `observations(project_id, trace_id, id)`: no input, output or metadata is parsed. This is what a trace list
  * page shows per trace (Langfuse's `observations: [ids]`).
  */
 export class ObservationIdsQuery {
@@ -24,7 +25,7 @@ export class ObservationIdsQuery {
       const chunk = unique.slice(start, start + CHUNK);
       const rows = this.statements
         .get(
-          `SELECT trace_id, id FROM observations WHERE project_id = ? AND trace_id IN (${placeholders(chunk.length)}) ORDER BY trace_id, start_ns, id`,
+          `SELECT trace_id, id FROM observations INDEXED BY ${TRACE_INDEX} WHERE project_id = ? AND trace_id IN (${placeholders(chunk.length)}) ORDER BY trace_id, start_ns, id`,
         )
         .raw(true)
         .all(projectId, ...chunk) as [string, string][];

@@ -1,6 +1,8 @@
 import type { Database } from "better-sqlite3";
 import type { StoredObservation } from "../records.js";
 import type { ObservationQuery, Page } from "../trace-store.js";
+import { OBSERVATION_ROWIDS_BY_ID } from "./observation-id-indexer.js";
+import { TRACE_INDEX } from "./schema.js";
 import { COUNTER } from "./project-counters.js";
 import type { ProjectCounters } from "./project-counters.js";
 import { OBSERVATION_SELECT, observationFromRow } from "./observation-row.js";
@@ -44,9 +46,12 @@ export class ObservationQueries {
     if (query.fromStartTimeNs !== undefined) where.add("o.start_ns >= ?", query.fromStartTimeNs);
     if (query.toStartTimeNs !== undefined) where.add("o.start_ns < ?", query.toStartTimeNs);
     const filter = where.toSql();
-    const total = this.counted(projectId, query) ?? (this.statements.get(`SELECT count(*) FROM observations o ${filter}`).pluck().get(...where.params) as bigint);
+    // One trace's rows come from the trace index; without the hint SQLite may walk the project's
+    // time-ordered index to avoid a sort of a few rows.
+    const from = query.traceId !== undefined ? `observations o INDEXED BY ${TRACE_INDEX}` : "observations o";
+    const total = this.counted(projectId, query) ?? (this.statements.get(`SELECT count(*) FROM ${from} ${filter}`).pluck().get(...where.params) as bigint);
     const rows = this.statements
-      .get(`SELECT ${OBSERVATION_SELECT} FROM observations o ${filter} ORDER BY o.start_ns DESC, o.id DESC LIMIT ? OFFSET ?`)
+      .get(`SELECT ${OBSERVATION_SELECT} FROM ${from} ${filter} ORDER BY o.start_ns DESC, o.id DESC LIMIT ? OFFSET ?`)
       .all(...where.params, limit, offset) as Record<string, unknown>[];
     return { data: rows.map(observationFromRow), meta: pageMeta(page, limit, Number(total)) };
   }
@@ -63,8 +68,8 @@ export class ObservationQueries {
   /** The observation with this id (the earliest-starting one if two traces share a span id). */
   get(projectId: string, observationId: string): StoredObservation | null {
     const row = this.statements
-      .get(`SELECT ${OBSERVATION_SELECT} FROM observations o WHERE o.project_id = ? AND o.id = ? ORDER BY o.start_ns, o.trace_id LIMIT 1`)
-      .get(projectId, observationId);
+      .get(`SELECT ${OBSERVATION_SELECT} FROM observations o WHERE o.rowid IN (${OBSERVATION_ROWIDS_BY_ID}) ORDER BY o.start_ns, o.trace_id LIMIT 1`)
+      .get(observationId, projectId, observationId, projectId, observationId);
     return row === undefined ? null : observationFromRow(row as Record<string, unknown>);
   }
 }

@@ -59,10 +59,10 @@ export class ObservationWriter {
     const columns = OBSERVATION_COLUMNS.join(", ");
     const placeholders = OBSERVATION_COLUMNS.map(() => "?").join(", ");
     this.insert = db.prepare(
-      `INSERT INTO observations (${columns}) VALUES (${placeholders}) ON CONFLICT (project_id, id, trace_id) DO NOTHING`,
+      `INSERT INTO observations (${columns}) VALUES (${placeholders}) ON CONFLICT (project_id, trace_id, id) DO NOTHING`,
     );
     this.readExisting = db.prepare(
-      `SELECT o.rowid AS row_id, o.type, ${CONTRIBUTION_SELECT} FROM observations o WHERE o.project_id = ? AND o.id = ? AND o.trace_id = ?`,
+      `SELECT o.rowid AS row_id, o.type, ${CONTRIBUTION_SELECT} FROM observations o WHERE o.project_id = ? AND o.trace_id = ? AND o.id = ?`,
     );
     const assignments = REPLACED_INDEXES.map((index) => `${OBSERVATION_COLUMNS[index]} = ?`).join(", ");
     this.replace = db.prepare(`UPDATE observations SET ${assignments} WHERE rowid = ?`);
@@ -131,7 +131,7 @@ export class ObservationWriter {
         else if (!recompute) addContribution(aggregate, contribution);
         continue;
       }
-      const existing = this.readExisting.get(projectId, record.id, traceId) as Record<string, unknown>;
+      const existing = this.readExisting.get(projectId, traceId, record.id) as Record<string, unknown>;
       this.replace.run(...REPLACED_INDEXES.map((index) => values[index]), existing["row_id"]);
       this.onReplaced(existing["row_id"] as bigint);
       this.countObservation(existing["type"] as string, existing["level"] as string, -1);

@@ -36,8 +36,12 @@ export interface SqliteStoreOptions {
   onBackgroundError?: (error: unknown) => void;
 }
 
-/** Default lock wait. */
-export const DEFAULT_BUSY_TIMEOUT_MILLIS = 5_000;
+/**
+ * Default lock wait. Generous: the other writer is the store's own background thread, which runs
+ * at a lower CPU priority and can be slow to finish a transaction while the cores are saturated;
+ * an ingest request should wait for it rather than fail.
+ */
+export const DEFAULT_BUSY_TIMEOUT_MILLIS = 30_000;
 /**
  * Page size of new databases: 8 KiB instead of SQLite's 4 KiB. Rows here are 2–3 KiB (input and
  * output), so fewer pages per row; measured with the server's rows and indexes, 512 per

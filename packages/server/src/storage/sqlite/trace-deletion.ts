@@ -4,6 +4,7 @@ import { fromJson } from "../record-rows.js";
 import { GroupAggregates, UserSessionPairs } from "./group-aggregates.js";
 import { COUNTER } from "./project-counters.js";
 import type { ProjectCounters } from "./project-counters.js";
+import { DELETE_ID_KEY, LOWER_ID_INDEX_MARK } from "./observation-id-indexer.js";
 import { summaryOfRow } from "./trace-row.js";
 
 /** Traces deleted per transaction: a big retention run never holds the write lock for long. */
@@ -11,7 +12,7 @@ export const DELETION_CHUNK_TRACES = 500;
 
 /**
  * Deletion of traces (one, a session's, or a project's older than a cutoff) with their
- * observations, tag rows and full-text rows, and their share of the session and user aggregates
+ * observations, tag rows, id-lookup rows and full-text rows, and their share of the session and user aggregates
  * and of the project counters, each chunk in ONE immediate transaction. The same semantics as
  * the PostgreSQL store's `PgRetention`.
  *
@@ -20,7 +21,7 @@ export const DELETION_CHUNK_TRACES = 500;
  * re-read from the remaining traces when the deleted trace held them.
  *
  * Observation rowids are not AUTOINCREMENT, so deleting the newest rows would let new rows reuse
- * rowids at or below the full-text indexer's high-water mark and never be indexed: the mark is
+ * rowids at or below the full-text and id indexers' high-water marks and never be indexed: the marks are
  * lowered to the highest remaining rowid (every row up to it is still indexed).
  */
 export class TraceDeletion {
@@ -32,6 +33,8 @@ export class TraceDeletion {
   private readonly deleteText: Statement;
   private readonly unqueue: Statement;
   private readonly lowerMark: Statement;
+  private readonly deleteId: Statement;
+  private readonly lowerIdMark: Statement;
   private readonly sessionTraces: Statement;
   private readonly olderTraces: Statement;
   private readonly sessions: GroupAggregates;
@@ -49,10 +52,12 @@ export class TraceDeletion {
     );
     this.deleteTraceRow = db.prepare(`DELETE FROM traces WHERE project_id = ? AND id = ?`);
     this.deleteTag = db.prepare(`DELETE FROM trace_tags WHERE project_id = ? AND tag = ? AND start_ns = ? AND trace_id = ?`);
-    this.observationRows = db.prepare(`SELECT rowid AS row_id, type, level FROM observations WHERE project_id = ? AND trace_id = ?`);
+    this.observationRows = db.prepare(`SELECT rowid AS row_id, id, type, level FROM observations WHERE project_id = ? AND trace_id = ?`);
     this.deleteObservations = db.prepare(`DELETE FROM observations WHERE project_id = ? AND trace_id = ?`);
     this.deleteText = db.prepare(`DELETE FROM observations_fts WHERE rowid = ?`);
     this.unqueue = db.prepare(`DELETE FROM fts_requeue WHERE row_id = ?`);
+    this.deleteId = db.prepare(DELETE_ID_KEY);
+    this.lowerIdMark = db.prepare(LOWER_ID_INDEX_MARK);
     this.lowerMark = db.prepare(
       `UPDATE fts_state SET indexed_rowid = min(indexed_rowid, coalesce((SELECT max(rowid) FROM observations), 0)) WHERE id = 1`,
     );
@@ -90,6 +95,7 @@ export class TraceDeletion {
     for (const traceId of traceIds) if (this.deleteOne(projectId, traceId)) deleted++;
     if (deleted > 0) {
       this.lowerMark.run();
+      this.lowerIdMark.run();
       this.counters.bump(COUNTER.traces, -deleted);
       this.counters.flush(projectId);
     }
@@ -102,6 +108,7 @@ export class TraceDeletion {
     for (const observation of this.observationRows.all(projectId, traceId) as Row[]) {
       this.deleteText.run(observation["row_id"]);
       this.unqueue.run(observation["row_id"]);
+      this.deleteId.run(observation["id"], observation["row_id"]);
       this.counters.bump(COUNTER.observations, -1);
       this.counters.bump(COUNTER.type(observation["type"] as string), -1);
       this.counters.bump(COUNTER.level(observation["level"] as string), -1);

@@ -8,6 +8,7 @@ import type { ProjectCounters } from "./project-counters.js";
 import { OBSERVATION_SELECT, observationFromRow } from "./observation-row.js";
 import { StatementCache, Where, normalizePage, pageMeta, placeholders } from "./statement-cache.js";
 import { TRACE_SELECT, traceFromRow } from "./trace-row.js";
+import { TRACE_INDEX } from "./schema.js";
 
 /**
  * The most recent matching observations a search considers. Selective terms match far fewer; a
@@ -161,7 +162,7 @@ export class TraceQueries {
   /** The trace's observations by start time (index `observations(project_id, trace_id, start_ns)`). */
   observations(projectId: string, traceId: string): StoredObservation[] {
     const rows = this.statements
-      .get(`SELECT ${OBSERVATION_SELECT} FROM observations o WHERE o.project_id = ? AND o.trace_id = ? ORDER BY o.start_ns, o.id`)
+      .get(`SELECT ${OBSERVATION_SELECT} FROM observations o INDEXED BY ${TRACE_INDEX} WHERE o.project_id = ? AND o.trace_id = ? ORDER BY o.start_ns, o.id`)
       .all(projectId, traceId) as Record<string, unknown>[];
     return rows.map(observationFromRow);
   }
