@@ -11,6 +11,7 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import copyStreams from "pg-copy-streams";
 import { openPostgresStore } from "@sightline/server";
+import { dashboardMetricQueries } from "./lib/metrics-queries.mjs";
 import { SPANS_PER_TRACE, TRACES_PER_BATCH, batch, hex } from "./lib/postgres-rows.mjs";
 
 const { values: args } = parseArgs({
@@ -167,5 +168,10 @@ if (target > 0) {
     await time("full text, absent word", () => store.listTraces("bench", { page: 1, limit: 50, search: "zebra" }));
     await time("sessions list", () => store.listSessions("bench", { page: 1, limit: 50 }));
     await time("users list", () => store.listUsers("bench", { page: 1, limit: 50 }));
+    // The dashboard's metrics over the last 30 days (every row), by day; goal well under a second.
+    const nowNs = BigInt(Date.now()) * 1_000_000n;
+    for (const { name, query } of dashboardMetricQueries(nowNs - 30n * 86_400_000_000_000n, nowNs + 3_600_000_000_000n)) {
+      await time(name.replace("metrics: ", "metrics "), () => store.queryMetrics("bench", query), 5);
+    }
   });
 }

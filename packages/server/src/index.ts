@@ -77,6 +77,19 @@ export type {
 // Span-to-observation mapping (mapping/)
 export { mapSpan } from "./mapping/map-span.js";
 export { normalizeUsageDetails } from "./mapping/usage-details.js";
+export { TOKEN_CLASSES, CLASS_USAGE_KEY, usageClassesOf, tokenClassOfKey } from "./mapping/usage-classes.js";
+export type { TokenClass, UsageClasses } from "./mapping/usage-classes.js";
+export type { PriceCatalogue } from "./pricing/price-catalogue.js";
+export { GenaiPricesCatalogue, GENAI_PRICES_VERSION } from "./pricing/genai-prices-catalogue.js";
+export { computeCost } from "./pricing/compute-cost.js";
+export { CustomPriceTable, compileMatchPattern } from "./pricing/custom-price.js";
+export type { CustomModelPrice } from "./pricing/custom-price.js";
+export { priceObservation } from "./pricing/price-observation.js";
+export type { PricingInput, PricedCost, PriceSources } from "./pricing/price-observation.js";
+export { ProjectPricing, CUSTOM_PRICES_TTL_MILLIS } from "./pricing/project-pricing.js";
+export type { ClassPrice, ClassPrices, CostExplanation, ClassCost, PriceOrigin, ResolvedPrice } from "./pricing/price-types.js";
+export { RECOMPUTE_CHUNK_OBSERVATIONS } from "./storage/cost-recompute.js";
+export type { CostRecomputeFilter, CostRecomputeResult, Repricer } from "./storage/cost-recompute.js";
 export { normalizeEnvironment, DEFAULT_ENVIRONMENT } from "./mapping/environment.js";
 export { MAX_JSON_DEPTH } from "./mapping/json-value.js";
 export { MAX_FLATTENED_INDEX, MAX_FLATTENED_DEPTH } from "./mapping/flattened-keys.js";
@@ -93,11 +106,25 @@ export type {
   ObservationStructure,
 } from "./storage/trace-store.js";
 export { LEVEL_RANK } from "./storage/records.js";
+export { encodeObservationJson, observationJson } from "./storage/observation-json.js";
+export { METRICS_VIEWS, METRICS_AGGREGATIONS, PERCENTILES, metricKey } from "./storage/metrics-query.js";
+export type {
+  MetricsQuery,
+  MetricsRow,
+  MetricsView,
+  MetricsAggregation,
+  MetricsGranularity,
+  MetricsMetric,
+  MetricsFilter,
+} from "./storage/metrics-query.js";
+export { parseMetricsRequest, autoGranularity, MAX_BUCKETS, MAX_METRICS_ROWS } from "./http/metrics-query-parser.js";
+export type { MetricsRequest } from "./http/metrics-query-parser.js";
 export type {
   ObservationTypeName,
   LevelName,
   TraceContribution,
   ObservationRecord,
+  EncodedObservationJson,
   TraceRecord,
   StoredObservation,
   SessionRecord,
@@ -149,7 +176,7 @@ export type { FtsIndexerOptions } from "./storage/sqlite/fts-indexer.js";
 export { toFtsQuery, toFtsPhrase } from "./storage/sqlite/fts-query.js";
 
 // Ingestion pipeline: decode + map on worker threads (ingest/), group commit and background maintenance (storage/sqlite/)
-export { decodeAndMapRequest } from "./ingest/decode-request.js";
+export { decodeAndMapRequest, MAPPED_CHUNK_RECORDS } from "./ingest/decode-request.js";
 export type { IngestRequest, MappedRequest } from "./ingest/decode-request.js";
 export { createIngestDecoder, inlineIngestDecoder, WorkerIngestDecoder } from "./ingest/ingest-decoder.js";
 export type { IngestDecoder } from "./ingest/ingest-decoder.js";

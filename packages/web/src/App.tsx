@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
+import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { onUnauthorized } from "./api/client.js";
 import { AppShell } from "./components/AppShell.js";
 import { Empty, ErrorBox, Loading } from "./components/States.js";
@@ -16,6 +16,9 @@ import { TracePage } from "./pages/TracePage.js";
 import { TracesPage } from "./pages/TracesPage.js";
 import { UserPage, UsersPage } from "./pages/UsersPage.js";
 
+// The dashboard (and its chart library) is its own chunk, loaded when the page is opened.
+const DashboardPage = lazy(async () => ({ default: (await import("./pages/DashboardPage.js")).DashboardPage }));
+
 /** The page for a path (`/traces/{id}` and friends); ids are URL-decoded. */
 function Route({ pathname }: { pathname: string }) {
   const parts = pathname.split("/").filter((p) => p !== "").map((p) => decodeURIComponent(p));
@@ -30,6 +33,12 @@ function Route({ pathname }: { pathname: string }) {
       return id === undefined ? <UsersPage /> : <UserPage key={id} userId={id} />;
     case "observations":
       return <ObservationsPage />;
+    case "dashboard":
+      return (
+        <Suspense fallback={<Loading label="Loading the dashboard…" />}>
+          <DashboardPage />
+        </Suspense>
+      );
     case "settings":
       return <SettingsPage />;
     default:

@@ -130,6 +130,8 @@ describe("web UI against a real server with SDK traces", { skip }, () => {
     assert.match(text, new RegExp(SENT.answer));
     assert.match(text, /USAGE \(TOKENS\)[\s\S]*input\s+31[\s\S]*output\s+12[\s\S]*total\s+43/i);
     assert.match(text, /temperature/);
+    // The SDK sent the cost: the panel says it is the client's, not a computed one.
+    assert.match(text, /why this cost[\s\S]*provided by the client/i);
     await page.screenshot({ path: artifact("trace.png") });
 
     // Keyboard: up selects the parent, left collapses it (hiding the generation), right expands it.

@@ -1,3 +1,5 @@
+import { usageClassesOf } from "../mapping/usage-classes.js";
+import type { CostExplanation } from "../pricing/price-types.js";
 import type { SessionRecord, StoredObservation, TraceRecord, UserRecord } from "../storage/records.js";
 
 // The Langfuse public API shapes (v1 traces, observations, sessions) so existing scripts and clients
@@ -72,9 +74,35 @@ export function observationToApi(o: StoredObservation): Record<string, unknown> 
     promptVersion: o.promptVersion,
     latency: seconds(o.startTimeNs, o.endTimeNs),
     timeToFirstToken: seconds(o.startTimeNs, o.completionStartTimeNs),
-    calculatedInputCost: sumKeys(o.costDetails, "input"),
-    calculatedOutputCost: sumKeys(o.costDetails, "output"),
-    calculatedTotalCost: detailsTotal(o.costDetails),
+    ...costFields(o),
+  };
+}
+
+/**
+ * The cost fields of an observation: Langfuse's `calculated*Cost` (null when there is no cost,
+ * never an invented 0), `modelId` and per-token `inputPrice` / `outputPrice` of the price used,
+ * and Sightline's `usageClasses`, `costSource` and `costExplanation` (why it costs what it costs).
+ */
+function costFields(o: StoredObservation): Record<string, unknown> {
+  const hasCost = Object.keys(o.costDetails).length > 0;
+  // Observations stored before costs were explained: a cost can only have come from the client.
+  const explanation: CostExplanation | null = o.costExplanation ?? (hasCost ? { source: "provided" } : null);
+  const computed = explanation?.source === "computed" ? explanation : null;
+  const perToken = (cls: string): number | null => {
+    const rate = computed?.classes.find((c) => c.class === cls)?.usdPerMillion;
+    return rate === undefined ? null : rate / 1_000_000;
+  };
+  return {
+    usageClasses: Object.keys(o.usageDetails).length > 0 ? usageClassesOf(o.usageDetails) : null,
+    calculatedInputCost: hasCost ? sumKeys(o.costDetails, "input") : null,
+    calculatedOutputCost: hasCost ? sumKeys(o.costDetails, "output") : null,
+    calculatedTotalCost: hasCost ? detailsTotal(o.costDetails) : null,
+    costSource: explanation === null || explanation.source === "none" ? null : explanation.source,
+    costExplanation: explanation,
+    modelId: computed === null ? null : computed.price.kind === "custom" ? computed.price.priceId : `${computed.price.providerId}/${computed.price.modelId}`,
+    inputPrice: perToken("input"),
+    outputPrice: perToken("output"),
+    totalPrice: null,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import type { IngestDecoder } from "../ingest/ingest-decoder.js";
+import type { ProjectPricing } from "../pricing/project-pricing.js";
 import type { TraceStore } from "../storage/trace-store.js";
 import type { ApiKeyAuthenticator, AuthenticatedKey } from "./authenticator.js";
 import type { ServerLogger } from "./server-logger.js";
@@ -25,4 +26,8 @@ export interface RouteDeps {
   /** Decodes and maps OTLP request bodies (inline or on worker threads). */
   readonly ingestDecoder: IngestDecoder;
   readonly logger: ServerLogger;
+  /** Days of traces kept for projects without their own retention (`SIGHTLINE_RETENTION_DAYS`); undefined keeps forever. */
+  readonly defaultRetentionDays?: number;
+  /** Prices observations at ingestion and for recomputes (catalogue plus the project's custom prices). */
+  readonly pricing: ProjectPricing;
 }

@@ -5,6 +5,8 @@ import { DEFAULT_AUTH_CACHE_TTL_MILLIS, DEFAULT_MAX_BODY_BYTES } from "../config
 import type { ServerConfig } from "../config.js";
 import { inlineIngestDecoder } from "../ingest/ingest-decoder.js";
 import type { IngestDecoder } from "../ingest/ingest-decoder.js";
+import { GenaiPricesCatalogue } from "../pricing/genai-prices-catalogue.js";
+import { ProjectPricing } from "../pricing/project-pricing.js";
 import type { TraceStore } from "../storage/trace-store.js";
 import type { AppEnv, RouteDeps, SightlineApp } from "./app-env.js";
 import { ApiKeyAuthenticator } from "./authenticator.js";
@@ -12,6 +14,8 @@ import { mapError } from "./error-response.js";
 import { HttpError } from "./http-error.js";
 import { registerIngestRoutes, LOGS_PATHS, METRICS_PATHS, TRACES_PATHS } from "./routes/ingest-routes.js";
 import { registerMetaRoutes } from "./routes/meta-routes.js";
+import { MODEL_PRICE_ROUTE_METHODS, registerModelPriceRoutes } from "./routes/model-price-routes.js";
+import { registerMetricsRoutes } from "./routes/metrics-routes.js";
 import { registerObservationRoutes } from "./routes/observation-routes.js";
 import { registerSessionRoutes } from "./routes/session-routes.js";
 import { registerTraceRoutes } from "./routes/trace-routes.js";
@@ -26,7 +30,7 @@ export interface CreateAppOptions {
   /** Where traces and keys live (migrated already). */
   store: TraceStore;
   /** The settings the HTTP layer uses; defaults for the rest. */
-  config?: Partial<Pick<ServerConfig, "maxBodyBytes" | "authCacheTtlMillis" | "host" | "adminPassword">>;
+  config?: Partial<Pick<ServerConfig, "maxBodyBytes" | "authCacheTtlMillis" | "host" | "adminPassword" | "retentionDays">>;
   /** Default: timestamped lines on stderr. */
   logger?: ServerLogger;
   /** Share one (e.g. to revoke keys through it); default: a new one over `store`. */
@@ -35,6 +39,8 @@ export interface CreateAppOptions {
   ingestDecoder?: IngestDecoder;
   /** The built web UI to serve at `/` (see `findWebDist`); undefined serves a "not built" page. */
   webDir?: string;
+  /** Prices observations; default: the `@pydantic/genai-prices` catalogue plus the store's custom prices. */
+  pricing?: ProjectPricing;
 }
 
 const GET = ["GET", "HEAD"];
@@ -50,6 +56,7 @@ const ROUTE_METHODS: ReadonlyArray<readonly [string, readonly string[]]> = [
     "/api/public/observations/:observationId",
     "/api/public/sessions",
     "/api/public/users",
+    "/api/public/metrics",
   ].map((p) => [p, GET] as const),
   ...["/api/public/traces/:traceId", "/api/public/sessions/:sessionId"].map((p) => [p, [...GET, "DELETE"]] as const),
 ];
@@ -69,7 +76,9 @@ export function createApp(options: CreateAppOptions): SightlineApp {
     store: options.store,
     logger,
     maxBodyBytes: options.config?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    defaultRetentionDays: options.config?.retentionDays,
     ingestDecoder: options.ingestDecoder ?? inlineIngestDecoder,
+    pricing: options.pricing ?? new ProjectPricing(new GenaiPricesCatalogue(), (projectId) => options.store.listModelPrices(projectId)),
     authenticator:
       options.authenticator ??
       new ApiKeyAuthenticator(options.store, { ttlMillis: options.config?.authCacheTtlMillis ?? DEFAULT_AUTH_CACHE_TTL_MILLIS }),
@@ -93,9 +102,11 @@ export function createApp(options: CreateAppOptions): SightlineApp {
   registerTraceRoutes(app, deps);
   registerObservationRoutes(app, deps);
   registerSessionRoutes(app, deps);
+  registerMetricsRoutes(app, deps);
   registerUiRoutes(app, deps, uiAccess);
+  registerModelPriceRoutes(app, deps, uiAccess);
 
-  for (const [path, allowed] of [...ROUTE_METHODS, ...UI_ROUTE_METHODS]) {
+  for (const [path, allowed] of [...ROUTE_METHODS, ...UI_ROUTE_METHODS, ...MODEL_PRICE_ROUTE_METHODS]) {
     app.all(path, (c) => {
       throw new HttpError(
         405,

@@ -1,4 +1,5 @@
 import type { AttributeMap } from "../otlp/otlp-span.js";
+import type { CostExplanation } from "../pricing/price-types.js";
 
 /** Observation types as the API shows them (Langfuse-compatible, uppercase). */
 export type ObservationTypeName =
@@ -66,8 +67,14 @@ export interface ObservationRecord {
   modelParameters: Record<string, unknown> | null;
   /** Token counts by usage type (`input`, `output`, `total`, `input_cached_tokens`, ...). */
   usageDetails: Record<string, number>;
-  /** Cost in USD by usage type (`input`, `output`, `total`, ...). */
+  /** Cost in USD by usage type (`input`, `output`, `total`, ...): the client's, or computed by the server. */
   costDetails: Record<string, number>;
+  /**
+   * Where the cost comes from (provided by the client, computed with which price, or none and why).
+   * Set by pricing at ingestion (`pricing/project-pricing.ts`); absent on records mapped but not priced
+   * and on observations stored before costs were explained.
+   */
+  costExplanation?: CostExplanation | null;
   promptName: string | null;
   promptVersion: number | null;
   /** True when the span is a local root (`langfuse.internal.is_app_root`) or has no parent. */
@@ -77,6 +84,27 @@ export interface ObservationRecord {
   /** Attributes not consumed by the mapping, resource attributes and scope, for display. */
   resourceAttributes: AttributeMap;
   scope: { name: string; version?: string };
+  /**
+   * The JSON texts of the large structured fields, when they were serialised where the span was
+   * mapped (the ingest worker, see `encodeObservationJson`): the thread that writes to the database
+   * then neither receives those object trees nor serialises them again. When present, the stores
+   * write these texts and the fields they cover (`input`, `output`, `metadata`, `modelParameters`,
+   * `trace.input`, `trace.output`, `resourceAttributes`, `scope`) are left empty on the record.
+   */
+  encoded?: EncodedObservationJson;
+}
+
+/** JSON texts of an observation's large structured fields (null: absent). */
+export interface EncodedObservationJson {
+  readonly input: string | null;
+  readonly output: string | null;
+  readonly metadata: string;
+  readonly modelParameters: string | null;
+  /** The explicit trace input / output (`trace.input`, `trace.output`). */
+  readonly traceInput: string | null;
+  readonly traceOutput: string | null;
+  readonly resourceAttributes: string;
+  readonly scope: string;
 }
 
 /** A derived trace: the aggregate of its observations. */

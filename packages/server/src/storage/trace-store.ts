@@ -1,3 +1,5 @@
+import type { CustomModelPrice } from "../pricing/custom-price.js";
+import type { CostRecomputeFilter, CostRecomputeResult, Repricer } from "./cost-recompute.js";
 import type {
   ApiKeyRecord,
   LevelName,
@@ -9,6 +11,7 @@ import type {
   TraceRecord,
   UserRecord,
 } from "./records.js";
+import type { MetricsQuery, MetricsRow } from "./metrics-query.js";
 
 /** A page of results, Langfuse-style: 1-based page numbers. */
 export interface Page<T> {
@@ -153,6 +156,12 @@ export interface TraceStore {
   listUsers(projectId: string, query: SessionQuery): Promise<Page<UserRecord>>;
 
   /**
+   * Aggregates over the project's traces or observations in a time range (`GET /api/public/metrics`),
+   * computed from the rows as stored when the query runs. Rows are sorted by bucket, then dimensions.
+   */
+  queryMetrics(projectId: string, query: MetricsQuery): Promise<MetricsRow[]>;
+
+  /**
    * Deletes a trace with its observations, and its share of its session and user. False when the
    * project has no such trace.
    */
@@ -176,6 +185,22 @@ export interface TraceStore {
 
   /** Every project with its retention override (null when it follows the server-wide default). */
   listProjectRetention(): Promise<ProjectRetention[]>;
+
+  /** The project's custom model prices, oldest first. */
+  listModelPrices(projectId: string): Promise<CustomModelPrice[]>;
+
+  /** Stores a custom model price (already validated; ids are unique per project). */
+  createModelPrice(price: CustomModelPrice): Promise<CustomModelPrice>;
+
+  /** Deletes a custom model price; false when the project has no such price. */
+  deleteModelPrice(projectId: string, id: string): Promise<boolean>;
+
+  /**
+   * Recomputes the computed (never the provided) costs of the project's observations that the
+   * filter selects, with `reprice`, in chunks that do not block ingestion for long, keeping the
+   * trace, session and user cost totals exact.
+   */
+  recomputeCosts(projectId: string, filter: CostRecomputeFilter, reprice: Repricer): Promise<CostRecomputeResult>;
 
   /** Flushes background work (e.g. full-text indexing) and closes the database. */
   close(): Promise<void>;

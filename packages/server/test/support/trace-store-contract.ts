@@ -1,9 +1,12 @@
 import { describe } from "node:test";
 import type { TraceStore } from "@sightline/server";
+import { describeCostContract } from "./contract/cost-contract.js";
 import { describeDeletionContract } from "./contract/deletion-contract.js";
 import { describeDerivationContract } from "./contract/derivation-contract.js";
+import { describeEncodedRecordContract } from "./contract/encoded-record-contract.js";
 import { describeIsolationContract } from "./contract/isolation-contract.js";
 import { describeKeysContract } from "./contract/keys-contract.js";
+import { describeMetricsContract } from "./contract/metrics-contract.js";
 import { describeObservationQueryContract } from "./contract/observation-query-contract.js";
 import { describeSearchContract } from "./contract/search-contract.js";
 import { describeSessionUserContract } from "./contract/session-user-contract.js";
@@ -23,11 +26,14 @@ export function runTraceStoreContract(name: string, open: OpenStore): void {
   describe(`TraceStore contract (${name})`, () => {
     describeKeysContract(open);
     describeDerivationContract(open);
+    describeEncodedRecordContract(open);
     describeTraceQueryContract(open);
     describeObservationQueryContract(open);
     describeSessionUserContract(open);
     describeSearchContract(open);
     describeIsolationContract(open);
     describeDeletionContract(open);
+    describeCostContract(open);
+    describeMetricsContract(open);
   });
 }

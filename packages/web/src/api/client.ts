@@ -19,7 +19,7 @@ export const PROJECT_HEADER = "x-sightline-project";
 
 /** Options of one request. */
 export interface RequestOptions {
-  readonly method?: "GET" | "POST" | "DELETE";
+  readonly method?: "GET" | "POST" | "PUT" | "DELETE";
   readonly body?: unknown;
   readonly signal?: AbortSignal;
   /** The project to act in; omitted for global endpoints (config, login, projects). */

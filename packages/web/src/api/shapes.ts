@@ -62,7 +62,12 @@ export const observation = object({
   latency: nullable(number),
   timeToFirstToken: nullable(number),
   totalTokens: withDefault(number, 0),
-  calculatedTotalCost: withDefault(number, 0),
+  /** Null when the observation has no cost (never a made-up 0). */
+  calculatedTotalCost: nullable(number),
+  /** `provided` (sent by the client), `computed` (priced by the server) or null. */
+  costSource: nullable(string),
+  /** Why it costs what it costs (see `model/cost-explanation.ts`). */
+  costExplanation: json,
   environment: withDefault(string, "default"),
   version: nullable(string),
   promptName: nullable(string),

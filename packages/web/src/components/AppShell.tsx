@@ -8,6 +8,7 @@ import { useTheme } from "../hooks/use-theme.js";
 import { Link } from "./Link.js";
 
 const NAV: ReadonlyArray<readonly [string, string, string]> = [
+  ["/dashboard", "Dashboard", "▦"],
   ["/traces", "Traces", "≡"],
   ["/sessions", "Sessions", "◷"],
   ["/users", "Users", "◎"],

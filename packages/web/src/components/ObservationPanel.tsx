@@ -2,6 +2,7 @@ import type { Observation, TraceSummary } from "../api/shapes.js";
 import { formatCost, formatCount, formatSeconds, formatTimestamp, formatTokens } from "../model/format.js";
 import { LevelBadge, Tags, TypeBadge } from "./Badges.js";
 import { CopyButton } from "./CopyButton.js";
+import { CostExplanation } from "./CostExplanation.js";
 import { IoViewer } from "./IoViewer.js";
 import { JsonTree } from "./JsonTree.js";
 import { Link } from "./Link.js";
@@ -60,7 +61,9 @@ export function ObservationPanel({ observation: o }: { observation: Observation 
         {o.timeToFirstToken !== null ? <Stat label="Time to first token" value={formatSeconds(o.timeToFirstToken)} /> : null}
         {o.model !== null ? <Stat label="Model" value={o.model} /> : null}
         {o.totalTokens > 0 ? <Stat label="Tokens" value={formatTokens(o.totalTokens)} title={formatCount(o.totalTokens)} /> : null}
-        {o.calculatedTotalCost > 0 ? <Stat label="Cost" value={formatCost(o.calculatedTotalCost)} /> : null}
+        {o.calculatedTotalCost !== null ? (
+          <Stat label={o.costSource === "provided" ? "Cost (provided)" : "Cost"} value={formatCost(o.calculatedTotalCost)} />
+        ) : null}
         {o.promptName !== null ? <Stat label="Prompt" value={`${o.promptName}${o.promptVersion !== null ? ` v${o.promptVersion}` : ""}`} /> : null}
       </div>
       {params.length > 0 ? (
@@ -78,6 +81,7 @@ export function ObservationPanel({ observation: o }: { observation: Observation 
           <Details title="Cost (USD)" details={o.costDetails} format={formatCost} />
         </div>
       ) : null}
+      {o.model !== null || o.calculatedTotalCost !== null ? <CostExplanation explanation={o.costExplanation} /> : null}
       <IoViewer title="Input" value={o.input} />
       <IoViewer title="Output" value={o.output} />
       {!isEmptyObject(o.metadata) ? (

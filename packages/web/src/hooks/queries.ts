@@ -14,6 +14,8 @@ import {
   fetchUsers,
   revokeApiKey,
 } from "../api/endpoints.js";
+import type { MetricsQuery } from "../api/metrics.js";
+import { fetchMetrics } from "../api/metrics.js";
 import { useProject } from "./use-project.js";
 
 // TanStack Query hooks: the only place server data is cached. Keys start with the project id, so
@@ -120,5 +122,16 @@ export function useRevokeApiKey(projectId: string) {
   return useMutation({
     mutationFn: (keyId: string) => revokeApiKey(projectId, keyId),
     onSuccess: () => client.invalidateQueries({ queryKey: [projectId, "keys"] }),
+  });
+}
+
+/** A metrics query (dashboard); the previous result stays on screen while a new range loads. */
+export function useMetrics(query: MetricsQuery) {
+  const { projectId } = useProject();
+  return useQuery({
+    queryKey: [projectId, "metrics", query],
+    queryFn: ({ signal }) => fetchMetrics(query, { projectId, signal }),
+    placeholderData: keepPreviousData,
+    staleTime: 30_000,
   });
 }

@@ -1,6 +1,8 @@
 import { useState } from "react";
 import type { CreatedApiKey } from "../api/shapes.js";
 import { CopyButton } from "../components/CopyButton.js";
+import { ModelPriceSettings } from "../components/ModelPriceSettings.js";
+import { RetentionSettings } from "../components/RetentionSettings.js";
 import { ErrorBox, Loading } from "../components/States.js";
 import { useApiKeys, useCreateApiKey, useProjects, useRevokeApiKey } from "../hooks/queries.js";
 import { useProject } from "../hooks/use-project.js";
@@ -113,6 +115,8 @@ export function SettingsPage() {
             </table>
           )}
         </section>
+        <RetentionSettings projectId={projectId} />
+        <ModelPriceSettings projectId={projectId} />
       </div>
     </div>
   );

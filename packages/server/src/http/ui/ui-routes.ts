@@ -22,7 +22,7 @@ export const UI_ROUTE_METHODS: ReadonlyArray<readonly [string, readonly string[]
   ["/api/ui/projects", ["GET", "HEAD"]],
   ["/api/ui/projects/:projectId/keys", ["GET", "HEAD", "POST"]],
   ["/api/ui/projects/:projectId/keys/:keyId", ["DELETE"]],
-  ["/api/ui/projects/:projectId/retention", ["PUT"]],
+  ["/api/ui/projects/:projectId/retention", ["GET", "HEAD", "PUT"]],
   ["/api/ui/traces/:traceId/tree", ["GET", "HEAD"]],
   ["/api/ui/traces/:traceId/observations/:observationId", ["GET", "HEAD"]],
 ];
@@ -137,6 +137,13 @@ export function registerUiRoutes(app: SightlineApp, deps: RouteDeps, access: UiA
       throw new HttpError(404, "api_key_not_found", `No API key ${JSON.stringify(keyId.slice(0, 100))} in project ${JSON.stringify(projectId)}.`);
     }
     return c.json({});
+  });
+
+  // The project's retention override (null: it follows the server default, itself null when traces are kept forever).
+  app.get("/api/ui/projects/:projectId/retention", ui, async (c) => {
+    const projectId = await projectParam(c);
+    const found = (await deps.store.listProjectRetention()).find((r) => r.projectId === projectId);
+    return c.json({ projectId, retentionDays: found?.retentionDays ?? null, serverDefaultDays: deps.defaultRetentionDays ?? null, maxDays: MAX_RETENTION_DAYS });
   });
 
   // Body { "retentionDays": <1..MAX_RETENTION_DAYS> | null }; null returns the project to SIGHTLINE_RETENTION_DAYS.

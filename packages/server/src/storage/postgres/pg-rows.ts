@@ -46,6 +46,7 @@ export const PG_OBSERVATION_TYPES: Record<(typeof OBSERVATION_COLUMNS)[number], 
   resource_attributes: "text",
   scope: "text",
   created_at_ms: "int8",
+  cost_explanation: "text",
 };
 
 const INT8_MAX = 9_223_372_036_854_775_807n;

@@ -200,6 +200,29 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE projects ADD COLUMN retention_days INTEGER;
   `,
+  // 3: cost explanations (provided / computed with the price used / none) and per-project custom model prices.
+  `
+  ALTER TABLE observations ADD COLUMN cost_explanation TEXT;
+  CREATE TABLE model_prices (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    model_name TEXT NOT NULL,
+    match_pattern TEXT NOT NULL,
+    start_ms BIGINT,
+    unit TEXT NOT NULL,
+    prices TEXT NOT NULL,
+    created_at_ms BIGINT NOT NULL,
+    PRIMARY KEY (project_id, id)
+  );
+  `,
+  // 4: metrics (dashboards): index-only scans of what the observations view aggregates, instead of
+  // reading the wide rows. It REPLACES observations_start, its key, so ingestion maintains no extra
+  // index (ADR 0010).
+  `
+  CREATE INDEX observations_metrics ON observations (project_id, start_ns)
+    INCLUDE (type, model, level, environment, tokens, cost_pico, end_ns, completion_start_ns);
+  DROP INDEX observations_start;
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -10,10 +10,16 @@ import type {
   TraceQuery,
   TraceStore,
 } from "../trace-store.js";
+import type { MetricsQuery, MetricsRow } from "../metrics-query.js";
+import type { CustomModelPrice } from "../../pricing/custom-price.js";
+import type { CostRecomputeFilter, CostRecomputeResult, Repricer } from "../cost-recompute.js";
 import { StoreUnavailableError } from "../store-errors.js";
 import type { BulkInsert } from "./pg-bulk-insert.js";
 import { guarded } from "./pg-connection.js";
 import type { PostgresTarget } from "./pg-connection.js";
+import { PgMetricsQueries } from "./pg-metrics-queries.js";
+import { PgCostRecompute } from "./pg-cost-recompute.js";
+import { PgModelPriceQueries } from "./pg-model-price-queries.js";
 import { PgObservationQueries } from "./pg-observation-queries.js";
 import { PgObservationWriter } from "./pg-observation-writer.js";
 import type { PartitionManager } from "./pg-partitions.js";
@@ -42,6 +48,9 @@ export class PostgresTraceStore implements TraceStore {
   private readonly groups: PgSessionUserQueries;
   private readonly keys: PgProjectKeyQueries;
   private readonly retention: PgRetention;
+  private readonly modelPrices: PgModelPriceQueries;
+  private readonly costRecompute: PgCostRecompute;
+  private readonly metrics: PgMetricsQueries;
   private readonly indexer: PgSearchIndexer;
   private closed = false;
   /** The bulk insert method in use (`copy` or `unnest`). */
@@ -67,6 +76,9 @@ export class PostgresTraceStore implements TraceStore {
     this.groups = new PgSessionUserQueries(pool);
     this.keys = new PgProjectKeyQueries(pool);
     this.retention = new PgRetention(pool, partitions);
+    this.modelPrices = new PgModelPriceQueries(pool);
+    this.costRecompute = new PgCostRecompute(pool);
+    this.metrics = new PgMetricsQueries(pool);
   }
 
   /** Migrates the schema, then starts the background full-text indexer (which needs its tables). */
@@ -154,6 +166,27 @@ export class PostgresTraceStore implements TraceStore {
 
   async listUsers(projectId: string, query: SessionQuery): Promise<Page<UserRecord>> {
     return this.run(() => this.groups.listUsers(projectId, query));
+  }
+
+  async queryMetrics(projectId: string, query: MetricsQuery): Promise<MetricsRow[]> {
+    return this.run(() => this.metrics.query(projectId, query));
+  }
+
+  async listModelPrices(projectId: string): Promise<CustomModelPrice[]> {
+    return this.run(() => this.modelPrices.listModelPrices(projectId));
+  }
+
+  async createModelPrice(price: CustomModelPrice): Promise<CustomModelPrice> {
+    return this.run(() => this.modelPrices.createModelPrice(price), false);
+  }
+
+  async deleteModelPrice(projectId: string, id: string): Promise<boolean> {
+    return this.run(() => this.modelPrices.deleteModelPrice(projectId, id));
+  }
+
+  /** Recomputes computed costs in chunks under ingestion's advisory locks (see `PgCostRecompute`). */
+  async recomputeCosts(projectId: string, filter: CostRecomputeFilter, reprice: Repricer): Promise<CostRecomputeResult> {
+    return this.run(() => this.costRecompute.recompute(projectId, filter, reprice), false);
   }
 
   /** Deletes a trace with its observations; false when the project has no such trace. */

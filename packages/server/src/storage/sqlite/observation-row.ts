@@ -1,8 +1,10 @@
 import type { AttributeMap } from "../../otlp/otlp-span.js";
+import type { CostExplanation } from "../../pricing/price-types.js";
 import type { LevelName, ObservationRecord, ObservationTypeName, StoredObservation, TraceContribution } from "../records.js";
-import { contributionOf, costPicoOf, isPresent, tokensOf } from "../trace-derivation.js";
+import { contributionOf, costPicoOf, tokensOf } from "../trace-derivation.js";
 import type { ObservationContribution } from "../trace-derivation.js";
 import { fromJson } from "../record-rows.js";
+import { observationJson, toJson } from "../observation-json.js";
 
 /** The observation columns, in the order of `observationValues`. */
 export const OBSERVATION_COLUMNS = [
@@ -37,6 +39,7 @@ export const OBSERVATION_COLUMNS = [
   "resource_attributes",
   "scope",
   "created_at_ms",
+  "cost_explanation",
 ] as const;
 
 /** The columns read back to build a `StoredObservation` (all but the derivation helpers). */
@@ -52,24 +55,12 @@ export const CONTRIBUTION_SELECT =
 /** A row as returned with safe integers on (INTEGER columns are BigInt). */
 type Row = Record<string, unknown>;
 
-/**
- * JSON text for a value, or NULL for undefined/null. Never throws: a value JSON cannot represent
- * (a BigInt, a cycle) is stored as its string form rather than failing the whole batch.
- */
-export function toJson(value: unknown): string | null {
-  if (value === undefined || value === null) return null;
-  try {
-    return JSON.stringify(value) ?? null;
-  } catch {
-    return JSON.stringify(String(value));
-  }
-}
-
-export { fromJson };
+export { fromJson, toJson };
 
 /** The insert parameters of one record, in `OBSERVATION_COLUMNS` order. */
 export function observationValues(projectId: string, o: ObservationRecord, nowMs: number): unknown[] {
-  const { input: traceInput, output: traceOutput, ...contribution } = o.trace;
+  const { input: _traceInput, output: _traceOutput, ...contribution } = o.trace;
+  const json = observationJson(o);
   return [
     projectId,
     o.traceId,
@@ -84,24 +75,25 @@ export function observationValues(projectId: string, o: ObservationRecord, nowMs
     o.statusMessage,
     o.version,
     o.environment,
-    toJson(o.input),
-    toJson(o.output),
-    toJson(o.metadata) ?? "{}",
+    json.input,
+    json.output,
+    json.metadata,
     o.model,
-    toJson(o.modelParameters),
+    json.modelParameters,
     toJson(o.usageDetails) ?? "{}",
     toJson(o.costDetails) ?? "{}",
     o.promptName,
     o.promptVersion,
     o.isAppRoot ? 1 : 0,
     toJson(contribution) ?? "{}",
-    isPresent(traceInput) ? toJson(traceInput) : null,
-    isPresent(traceOutput) ? toJson(traceOutput) : null,
+    json.traceInput,
+    json.traceOutput,
     tokensOf(o.usageDetails),
     costPicoOf(o.costDetails),
-    toJson(o.resourceAttributes) ?? "{}",
-    toJson(o.scope) ?? "{}",
+    json.resourceAttributes,
+    json.scope,
     nowMs,
+    toJson(o.costExplanation),
   ];
 }
 
@@ -157,6 +149,8 @@ export function observationFromRow(row: Row): StoredObservation {
     trace,
     resourceAttributes: asObject(fromJson(row["resource_attributes"])) as AttributeMap,
     scope: asObject(fromJson(row["scope"])) as StoredObservation["scope"],
+    // Left out when none was stored, so a record without one reads back exactly as it was written.
+    ...(row["cost_explanation"] === null || row["cost_explanation"] === undefined ? {} : { costExplanation: fromJson(row["cost_explanation"]) as CostExplanation }),
   };
 }
 

@@ -191,7 +191,62 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE projects ADD COLUMN retention_days INTEGER;
   `,
+  // 3: cost explanations (provided / computed with the price used / none) and per-project custom model prices.
+  `
+  ALTER TABLE observations ADD COLUMN cost_explanation TEXT;
+  CREATE TABLE model_prices (
+    project_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    model_name TEXT NOT NULL,
+    match_pattern TEXT NOT NULL,
+    start_ms INTEGER,
+    unit TEXT NOT NULL,
+    prices TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (project_id, id)
+  ) WITHOUT ROWID;
+  `,
+  // Ingestion throughput: no index keyed by the span id alone on the acknowledgement path. A random
+  // 64-bit id puts every new row on a different page of such an index, so one 512-span commit
+  // rewrote ~512 index pages (about a third of the insert cost). The dedup key is now trace-local
+  // (spans of one trace arrive together), and the lookup by observation id uses
+  // `observation_id_keys` (a 6-byte key from the id -> rowid: ~550 entries a page), kept by the
+  // background thread in large sorted batches (`ObservationIdIndexer`); rows above its high-water
+  // mark are found by a rowid-range scan of the newest rows.
+  `
+  DROP INDEX observations_id;
+  DROP INDEX observations_trace;
+  CREATE UNIQUE INDEX observations_trace_span ON observations(project_id, trace_id, id);
+  CREATE TABLE observation_id_keys (
+    key BLOB NOT NULL,
+    row_id INTEGER NOT NULL,
+    PRIMARY KEY (key, row_id)
+  ) WITHOUT ROWID;
+  INSERT INTO observation_id_keys (key, row_id)
+    SELECT coalesce(unhex(substr(id, 1, 12)), CAST(substr(id, 1, 12) AS BLOB)), rowid FROM observations ORDER BY 1, 2;
+  CREATE TABLE observation_id_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    indexed_rowid INTEGER NOT NULL
+  );
+  INSERT INTO observation_id_state (id, indexed_rowid) VALUES (1, coalesce((SELECT max(rowid) FROM observations), 0));
+  `,
+  // 5: metrics (dashboards): a covering index of what the observations view aggregates, so a month of
+  // 1M observations is read from the index (~70 bytes a row) instead of the ~2 KB rows. It REPLACES
+  // observations_start, its prefix, so ingestion maintains no extra index (measured in ADR 0010).
+  `
+  CREATE INDEX observations_metrics ON observations(
+    project_id, start_ns, type, model, level, environment, tokens, cost_pico, end_ns, completion_start_ns
+  );
+  DROP INDEX observations_start;
+  `,
 ];
+
+/**
+ * The index of one trace's observations, `(project_id, trace_id, id)` (migration 4). Per-trace
+ * reads name it (`INDEXED BY`): sorting a trace's rows is cheap, while the planner would rather walk
+ * a whole project's time-ordered index to skip that sort.
+ */
+export const TRACE_INDEX = "observations_trace_span";
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -18,9 +18,16 @@ import type {
   TraceQuery,
   TraceStore,
 } from "../trace-store.js";
+import type { MetricsQuery, MetricsRow } from "../metrics-query.js";
+import type { CustomModelPrice } from "../../pricing/custom-price.js";
+import type { CostRecomputeFilter, CostRecomputeResult, Repricer } from "../cost-recompute.js";
 import type { BackgroundMaintenance } from "./background-maintenance.js";
+import { SqliteCostRecompute } from "./cost-recompute.js";
+import { ModelPriceQueries } from "./model-price-queries.js";
 import { FtsIndexer } from "./fts-indexer.js";
 import type { FtsIndexerOptions } from "./fts-indexer.js";
+import { MetricsReader } from "./metrics-reader.js";
+import { ObservationIdIndexer } from "./observation-id-indexer.js";
 import { ObservationIdsQuery } from "./observation-ids-query.js";
 import { ObservationQueries } from "./observation-queries.js";
 import { GroupCommit } from "./group-commit.js";
@@ -33,6 +40,9 @@ import { TraceQueries } from "./trace-queries.js";
 import { TraceStructureQuery } from "./trace-structure-query.js";
 import { TraceDeletion } from "./trace-deletion.js";
 
+/** How often the id-lookup indexer runs when there is no background thread. */
+const ID_INDEX_INTERVAL_MILLIS = 200;
+
 /**
  * The embedded `TraceStore`: one SQLite file, one connection, one writer. better-sqlite3 is
  * synchronous; the methods still return promises so the store is interchangeable with the
@@ -43,6 +53,8 @@ export class SqliteTraceStore implements TraceStore {
   /** Always `sqlite`. */
   readonly kind = "sqlite";
   private readonly indexer: FtsIndexer;
+  private readonly idIndexer: ObservationIdIndexer;
+  private idTimer: NodeJS.Timeout | undefined;
   private readonly writer: ObservationWriter;
   private readonly groupCommit: GroupCommit;
   private readonly traces: TraceQueries;
@@ -52,6 +64,9 @@ export class SqliteTraceStore implements TraceStore {
   private readonly structure: TraceStructureQuery;
   private readonly observationIds: ObservationIdsQuery;
   private readonly deletion: TraceDeletion;
+  private readonly modelPrices: ModelPriceQueries;
+  private readonly costRecompute: SqliteCostRecompute;
+  private readonly metrics: MetricsReader;
   private closed = false;
 
   /**
@@ -75,7 +90,21 @@ export class SqliteTraceStore implements TraceStore {
     this.structure = new TraceStructureQuery(db);
     this.observationIds = new ObservationIdsQuery(db);
     this.deletion = new TraceDeletion(db, counters);
-    if (background === undefined) this.indexer.start();
+    this.modelPrices = new ModelPriceQueries(db);
+    this.costRecompute = new SqliteCostRecompute(db);
+    this.metrics = new MetricsReader(db);
+    this.idIndexer = new ObservationIdIndexer(db);
+    if (background === undefined) {
+      this.indexer.start();
+      this.idTimer = setInterval(() => {
+        try {
+          this.idIndexer.indexOnce();
+        } catch (error) {
+          onIndexerError(error);
+        }
+      }, ID_INDEX_INTERVAL_MILLIS);
+      this.idTimer.unref();
+    }
   }
 
   async migrate(): Promise<void> {
@@ -164,6 +193,10 @@ export class SqliteTraceStore implements TraceStore {
     return this.groups.listUsers(projectId, query);
   }
 
+  async queryMetrics(projectId: string, query: MetricsQuery): Promise<MetricsRow[]> {
+    return this.metrics.query(projectId, query);
+  }
+
   /**
    * Deletes a trace with its observations; false when the project has no such trace. Batches
    * queued for the group commit are written first, so an insert submitted before the deletion
@@ -201,6 +234,29 @@ export class SqliteTraceStore implements TraceStore {
     }
   }
 
+  async listModelPrices(projectId: string): Promise<CustomModelPrice[]> {
+    return this.modelPrices.listModelPrices(projectId);
+  }
+
+  async createModelPrice(price: CustomModelPrice): Promise<CustomModelPrice> {
+    return this.modelPrices.createModelPrice(price);
+  }
+
+  async deleteModelPrice(projectId: string, id: string): Promise<boolean> {
+    return this.modelPrices.deleteModelPrice(projectId, id);
+  }
+
+  /**
+   * Recomputes computed costs in chunks (see `SqliteCostRecompute`). Queued ingest batches are
+   * committed before each chunk, so every observation acknowledged before the call is included.
+   */
+  async recomputeCosts(projectId: string, filter: CostRecomputeFilter, reprice: Repricer): Promise<CostRecomputeResult> {
+    return this.costRecompute.recompute(projectId, filter, reprice, () => {
+      this.assertOpen();
+      this.groupCommit.flush();
+    });
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new Error("The store is closed.");
   }
@@ -208,6 +264,7 @@ export class SqliteTraceStore implements TraceStore {
   /** Makes every stored observation searchable now (the indexer otherwise catches up within ~200 ms). */
   async flushIndex(): Promise<void> {
     this.indexer.flush();
+    this.idIndexer.flush();
   }
 
   /** Observations stored but not yet in the full-text index. */
@@ -220,13 +277,16 @@ export class SqliteTraceStore implements TraceStore {
     if (this.closed) return;
     this.closed = true;
     this.indexer.stop();
+    clearInterval(this.idTimer);
     try {
       this.groupCommit.flush();
     } finally {
       await this.background?.stop();
+      await this.metrics.close();
     }
     try {
       this.indexer.flush();
+      this.idIndexer.flush();
       this.db.pragma("optimize");
       this.db.pragma("wal_checkpoint(TRUNCATE)");
     } finally {
