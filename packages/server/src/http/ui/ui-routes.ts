@@ -5,6 +5,7 @@ import type { ApiKeyRecord } from "../../storage/records.js";
 import type { RouteDeps, SightlineApp, AppEnv } from "../app-env.js";
 import { createApiKey } from "../api-keys.js";
 import { observationToApi, traceToApi } from "../api-shapes.js";
+import { readJsonObject } from "../json-body.js";
 import { HttpError } from "../http-error.js";
 import { normalizeIdParam } from "../routes/trace-routes.js";
 import { structureOf, treeColumns } from "./trace-tree-columns.js";
@@ -29,27 +30,6 @@ export const UI_ROUTE_METHODS: ReadonlyArray<readonly [string, readonly string[]
 
 /** The longest JSON body a UI POST may send (a password, a note). */
 const MAX_UI_BODY_CHARS = 4096;
-
-/**
- * Reads a small JSON object body. Requiring `application/json` also protects the cookie-authenticated
- * POSTs from cross-site form submissions: a cross-origin JSON POST needs a CORS preflight, which
- * this server never grants.
- */
-async function jsonBody(c: Context<AppEnv>): Promise<Record<string, unknown>> {
-  if (!(c.req.header("content-type") ?? "").toLowerCase().startsWith("application/json")) {
-    throw new HttpError(415, "unsupported_content_type", "Send a JSON body with content-type: application/json.");
-  }
-  const text = await c.req.text();
-  if (text.length > MAX_UI_BODY_CHARS) throw new HttpError(413, "body_too_large", `The body is over ${MAX_UI_BODY_CHARS} characters.`);
-  let body: unknown;
-  try {
-    body = text === "" ? {} : JSON.parse(text);
-  } catch {
-    throw new HttpError(400, "invalid_json", "The body is not valid JSON.");
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "invalid_body", "The body must be a JSON object.");
-  return body as Record<string, unknown>;
-}
 
 function isHttps(c: Context<AppEnv>): boolean {
   return new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
@@ -84,7 +64,7 @@ export function registerUiRoutes(app: SightlineApp, deps: RouteDeps, access: UiA
   app.get("/api/ui/me", (c) => c.json({ authMode, authenticated: access.isAuthenticated(c) }));
 
   app.post("/api/ui/login", async (c) => {
-    const body = await jsonBody(c);
+    const body = await readJsonObject(c, MAX_UI_BODY_CHARS);
     if (access.adminPassword === undefined) {
       throw new HttpError(400, "login_not_configured", access.mode === "open" ? "No login is needed: the UI is open on loopback." : "No admin password is configured (SIGHTLINE_ADMIN_PASSWORD).");
     }
@@ -124,7 +104,7 @@ export function registerUiRoutes(app: SightlineApp, deps: RouteDeps, access: UiA
 
   app.post("/api/ui/projects/:projectId/keys", ui, async (c) => {
     const projectId = await projectParam(c);
-    const body = await jsonBody(c);
+    const body = await readJsonObject(c, MAX_UI_BODY_CHARS);
     const note = typeof body.note === "string" && body.note.trim() !== "" ? body.note.trim().slice(0, 200) : null;
     const created = await createApiKey(deps.store, projectId, { note });
     return c.json({ id: created.record.id, publicKey: created.publicKey, secretKey: created.secretKey }, 201);
@@ -149,7 +129,7 @@ export function registerUiRoutes(app: SightlineApp, deps: RouteDeps, access: UiA
   // Body { "retentionDays": <1..MAX_RETENTION_DAYS> | null }; null returns the project to SIGHTLINE_RETENTION_DAYS.
   app.put("/api/ui/projects/:projectId/retention", ui, async (c) => {
     const projectId = await projectParam(c);
-    const days = (await jsonBody(c))["retentionDays"];
+    const days = (await readJsonObject(c, MAX_UI_BODY_CHARS))["retentionDays"];
     if (days !== null && (typeof days !== "number" || !Number.isInteger(days) || days < 1 || days > MAX_RETENTION_DAYS)) {
       throw new HttpError(400, "invalid_body", `retentionDays must be an integer from 1 to ${MAX_RETENTION_DAYS}, or null for the server default.`);
     }
