@@ -3,7 +3,8 @@
 // stores (the benchmark's 512-span requests, decoded and mapped by the server's own code, with
 // fresh ids and times) inserted straight into SQLite with better-sqlite3: one transaction per 512
 // rows, WAL + synchronous=NORMAL, SQLite's default autocheckpoint, a minimal table with the same
-// indexes as the server's observations table. Preparing the rows is not timed; inserting and
+// indexes as the server's observations table (schema migrations 4 and 5: the trace-local unique
+// key, the covering metrics index, type, name, and the partial level index). Preparing the rows is not timed; inserting and
 // committing is. Prints one JSON line.
 //
 //   node bench/raw-insert.mjs <data dir> <duration ms>
@@ -19,6 +20,7 @@ if (dir === undefined) {
 }
 const durationMs = Number(durationArg ?? 20_000);
 const db = new Database(join(dir, "raw.db"));
+db.pragma("page_size = 8192"); // as the server's databases (SQLITE_PAGE_SIZE_BYTES)
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = NORMAL");
 db.pragma("cache_size = -65536");
@@ -27,11 +29,11 @@ db.exec(`
     rowid INTEGER PRIMARY KEY, project_id TEXT NOT NULL, trace_id TEXT NOT NULL, id TEXT NOT NULL, parent_id TEXT,
     name TEXT NOT NULL, type TEXT NOT NULL, start_ns INTEGER NOT NULL, end_ns INTEGER, level TEXT NOT NULL,
     environment TEXT NOT NULL, input TEXT, output TEXT, metadata TEXT NOT NULL, model TEXT, usage_details TEXT NOT NULL,
-    cost_details TEXT NOT NULL, trace_contribution TEXT NOT NULL, resource_attributes TEXT NOT NULL, scope TEXT NOT NULL
+    cost_details TEXT NOT NULL, trace_contribution TEXT NOT NULL, resource_attributes TEXT NOT NULL, scope TEXT NOT NULL,
+    tokens INTEGER, cost_pico INTEGER, completion_start_ns INTEGER
   );
-  CREATE UNIQUE INDEX spans_id ON spans(project_id, id, trace_id);
-  CREATE INDEX spans_trace ON spans(project_id, trace_id, start_ns);
-  CREATE INDEX spans_start ON spans(project_id, start_ns);
+  CREATE UNIQUE INDEX spans_trace_span ON spans(project_id, trace_id, id);
+  CREATE INDEX spans_metrics ON spans(project_id, start_ns, type, model, level, environment, tokens, cost_pico, end_ns, completion_start_ns);
   CREATE INDEX spans_type ON spans(project_id, type, start_ns);
   CREATE INDEX spans_name ON spans(project_id, name, start_ns);
   CREATE INDEX spans_level ON spans(project_id, level, start_ns) WHERE level <> 'DEFAULT';

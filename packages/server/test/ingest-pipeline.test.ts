@@ -108,8 +108,10 @@ describe("decoding in chunks", () => {
       const key = await createApiKey(store, "default");
       let inserts = 0;
       let failAt = -1;
+      let groups = true;
       const counting = new Proxy(store, {
         get(target, property) {
+          if (property === "groupsConcurrentWrites") return groups;
           const value: unknown = Reflect.get(target, property, target);
           if (property !== "insertObservations") return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
           return (projectId: string, records: ObservationRecord[]) => {
@@ -130,6 +132,14 @@ describe("decoding in chunks", () => {
       assert.equal(inserts, 4, "one insert per chunk and one for the rest");
       assert.equal((await store.listObservations("default", { page: 1, limit: 1 })).meta.totalItems, count);
 
+      // A store whose every call is its own transaction (PostgreSQL) gets the request in one call.
+      groups = false;
+      inserts = 0;
+      assert.equal((await post(manySpansBody(count))).status, 200);
+      assert.equal(inserts, 1);
+      assert.equal((await store.listObservations("default", { page: 1, limit: 1 })).meta.totalItems, count * 2);
+
+      groups = true;
       inserts = 0;
       failAt = 2;
       assert.equal((await post(manySpansBody(count))).status, 500, "a failed chunk fails the request");

@@ -105,6 +105,14 @@ export interface TraceStore {
   /** `sqlite` or `postgres`. */
   readonly kind: string;
 
+  /**
+   * True when concurrent `insertObservations` calls share one transaction (SQLite's group commit):
+   * ingestion may then write a request in chunks as they are mapped, and the chunks still commit
+   * together. False when every call is its own transaction (PostgreSQL), where chunks would
+   * multiply the per-transaction work.
+   */
+  readonly groupsConcurrentWrites: boolean;
+
   /** Creates or upgrades the schema. Idempotent. */
   migrate(): Promise<void>;
 

@@ -85,7 +85,8 @@ class ChunkWrites {
 /**
  * `POST /v1/traces` and `POST /api/public/otel/v1/traces`: auth → body (size-limited while
  * streaming) → content encoding, decode and map (on an ingest worker thread when the server has
- * them, which hands the records over in chunks) → costs (`ProjectPricing`) → the store's
+ * them, which hands the records over in chunks when the store groups concurrent writes into one
+ * transaction) → costs (`ProjectPricing`) → the store's
  * transaction (shared with concurrent requests: group commit), chunk by chunk as they arrive. The
  * 200 is sent only after every chunk is committed, i.e. once all the spans are durable, in the
  * request's encoding, with OTLP `partialSuccess` when some spans were rejected. A request that
@@ -101,7 +102,8 @@ export function registerIngestRoutes(app: SightlineApp, deps: RouteDeps): void {
       const projectId = c.get("auth").projectId;
       const writes = new ChunkWrites((records) => storeRecords(deps, projectId, records));
       const request = { format, body, contentEncoding: c.req.header("content-encoding"), maxBodyBytes: deps.maxBodyBytes };
-      const { records, reasons } = await deps.ingestDecoder.decode(request, (chunk) => writes.add(chunk)).catch(async (error: unknown) => {
+      const onChunk = deps.store.groupsConcurrentWrites ? (chunk: ObservationRecord[]) => writes.add(chunk) : undefined;
+      const { records, reasons } = await deps.ingestDecoder.decode(request, onChunk).catch(async (error: unknown) => {
         await writes.settled();
         throw error;
       });

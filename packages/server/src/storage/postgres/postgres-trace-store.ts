@@ -42,6 +42,8 @@ import { inTransaction, withClient } from "./pg-transaction.js";
 export class PostgresTraceStore implements TraceStore {
   /** Always `postgres`. */
   readonly kind = "postgres";
+  /** Every `insertObservations` is its own transaction. */
+  readonly groupsConcurrentWrites = false;
   private readonly writer: PgObservationWriter;
   private readonly traces: PgTraceQueries;
   private readonly observations: PgObservationQueries;

@@ -52,6 +52,8 @@ const ID_INDEX_INTERVAL_MILLIS = 200;
 export class SqliteTraceStore implements TraceStore {
   /** Always `sqlite`. */
   readonly kind = "sqlite";
+  /** Calls made while the thread is busy share one transaction (`GroupCommit`). */
+  readonly groupsConcurrentWrites = true;
   private readonly indexer: FtsIndexer;
   private readonly idIndexer: ObservationIdIndexer;
   private idTimer: NodeJS.Timeout | undefined;
