@@ -170,8 +170,11 @@ if (target > 0) {
     await time("users list", () => store.listUsers("bench", { page: 1, limit: 50 }));
     // The dashboard's metrics over the last 30 days (every row), by day; goal well under a second.
     const nowNs = BigInt(Date.now()) * 1_000_000n;
-    for (const { name, query } of dashboardMetricQueries(nowNs - 30n * 86_400_000_000_000n, nowNs + 3_600_000_000_000n)) {
+    const dashboard = dashboardMetricQueries(nowNs - 30n * 86_400_000_000_000n, nowNs + 3_600_000_000_000n);
+    for (const { name, query } of dashboard) {
       await time(name.replace("metrics: ", "metrics "), () => store.queryMetrics("bench", query), 5);
     }
+    // What the page waits for: its nine queries sent at once, as the browser does.
+    await time("metrics whole dashboard (9 queries at once)", () => Promise.all(dashboard.map(({ query }) => store.queryMetrics("bench", query))), 5);
   });
 }
