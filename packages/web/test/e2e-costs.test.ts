@@ -3,15 +3,13 @@
 // page and a recompute change that cost, and the panel then names the custom price.
 // Screenshots go to packages/web/test-artifacts/.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { SightlineAttributes as A } from "@sightline/core";
 import type { RunningServer } from "@sightline/server";
-import { resolveServerConfig, silentServerLogger, startServer } from "@sightline/server";
 import type { BrowserContext, Page } from "playwright-core";
-import { artifact, browserSkipReason, launchBrowser, WEB_DIST } from "./support/browser.js";
+import { artifact, browserSkipReason, launchBrowser } from "./support/browser.js";
+import { startUiServer } from "./support/ui-server.js";
+import type { UiServer } from "./support/ui-server.js";
 
 const skip = browserSkipReason();
 const PUBLIC_KEY = "pk-sl-e2e-costs";
@@ -57,16 +55,15 @@ function otlpBody(): string {
 }
 
 describe("cost explanation and custom prices in the browser", { skip }, () => {
+  let ui: UiServer;
   let server: RunningServer;
-  let dataDir: string;
   let browser: { context: BrowserContext; close: () => Promise<void> };
   let page: Page;
   const pageErrors: string[] = [];
 
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "sightline-web-costs-"));
-    const config = resolveServerConfig({ port: 0, host: "127.0.0.1", dataDir, initPublicKey: PUBLIC_KEY, initSecretKey: SECRET_KEY }, {});
-    server = await startServer(config, { logger: silentServerLogger, webDir: WEB_DIST });
+    ui = await startUiServer({ publicKey: PUBLIC_KEY, secretKey: SECRET_KEY });
+    server = ui.server;
     const res = await fetch(`${server.url}/v1/traces`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Basic ${Buffer.from(`${PUBLIC_KEY}:${SECRET_KEY}`).toString("base64")}` },
@@ -80,8 +77,7 @@ describe("cost explanation and custom prices in the browser", { skip }, () => {
 
   after(async () => {
     await browser?.close();
-    await server?.close();
-    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+    await ui?.close();
   });
 
   const explanation = async (): Promise<string> => {

@@ -3,14 +3,12 @@
 // charts and breakdowns render in both themes; retention is set and reset from the settings page.
 // Screenshots go to packages/web/test-artifacts/.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { ObservationRecord, RunningServer } from "@sightline/server";
-import { resolveServerConfig, silentServerLogger, startServer } from "@sightline/server";
 import type { BrowserContext, Page } from "playwright-core";
-import { artifact, browserSkipReason, launchBrowser, WEB_DIST } from "./support/browser.js";
+import { artifact, browserSkipReason, launchBrowser } from "./support/browser.js";
+import { eventually, startUiServer } from "./support/ui-server.js";
+import type { UiServer } from "./support/ui-server.js";
 
 const skip = browserSkipReason();
 const PUBLIC_KEY = "pk-sl-e2e-dash";
@@ -85,22 +83,9 @@ async function totals(page: Page): Promise<Record<string, number | null>> {
   return Object.fromEntries(cards.map(([id, v]) => [id.replace("total-", ""), v === "" ? null : Number(v)]));
 }
 
-async function eventually(check: () => Promise<void>, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
 describe("dashboard and retention settings in the browser", { skip }, () => {
+  let ui: UiServer;
   let server: RunningServer;
-  let dataDir: string;
   let browser: { context: BrowserContext; close: () => Promise<void> };
   let page: Page;
   const pageErrors: string[] = [];
@@ -108,9 +93,8 @@ describe("dashboard and retention settings in the browser", { skip }, () => {
   const api = async (path: string, init: RequestInit = {}) => (await fetch(`${server.url}${path}`, { ...init, headers: { authorization: auth, ...init.headers } })).json() as Promise<Record<string, unknown>>;
 
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "sightline-web-dash-"));
-    const config = resolveServerConfig({ port: 0, host: "127.0.0.1", dataDir, initPublicKey: PUBLIC_KEY, initSecretKey: SECRET_KEY }, {});
-    server = await startServer(config, { logger: silentServerLogger, webDir: WEB_DIST });
+    ui = await startUiServer({ publicKey: PUBLIC_KEY, secretKey: SECRET_KEY });
+    server = ui.server;
     await server.store.insertObservations("default", records());
     browser = await launchBrowser();
     page = await browser.context.newPage();
@@ -119,8 +103,7 @@ describe("dashboard and retention settings in the browser", { skip }, () => {
 
   after(async () => {
     await browser?.close();
-    await server?.close();
-    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+    await ui?.close();
   });
 
   it("shows totals equal to the metrics API and to the sums of the rows written", async () => {

@@ -4,55 +4,34 @@
 // then log in on a password-protected server and be refused without it. Screenshots of each page
 // go to packages/web/test-artifacts/.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { RunningServer } from "@sightline/server";
-import { resolveServerConfig, silentServerLogger, startServer } from "@sightline/server";
 import type { BrowserContext, Page } from "playwright-core";
-import { artifact, browserSkipReason, launchBrowser, WEB_DIST } from "./support/browser.js";
+import { artifact, browserSkipReason, launchBrowser } from "./support/browser.js";
+import { eventually, startUiServer } from "./support/ui-server.js";
+import type { UiServer } from "./support/ui-server.js";
 import { OUTPUT_WORD, SENT, sendTraces } from "./support/sdk-traces.js";
 
 const skip = browserSkipReason();
 const PUBLIC_KEY = "pk-sl-e2e-ui";
 const SECRET_KEY = "sk-sl-e2e-ui";
-
-async function start(extra: { adminPassword?: string } = {}): Promise<{ server: RunningServer; dataDir: string }> {
-  const dataDir = mkdtempSync(join(tmpdir(), "sightline-web-e2e-"));
-  const config = resolveServerConfig({ port: 0, host: "127.0.0.1", dataDir, initPublicKey: PUBLIC_KEY, initSecretKey: SECRET_KEY, ...extra }, {});
-  const server = await startServer(config, { logger: silentServerLogger, webDir: WEB_DIST });
-  return { server, dataDir };
-}
+const KEYS = { publicKey: PUBLIC_KEY, secretKey: SECRET_KEY };
 
 /** Rows of the visible data table. */
 async function tableRowTexts(page: Page): Promise<string[]> {
   return page.locator("[role=table] [role=row][data-row-key]").allInnerTexts();
 }
 
-/** Waits until `check` passes (the UI debounces filters and polls; FTS indexes in the background). */
-async function eventually(check: () => Promise<void>, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
 describe("web UI against a real server with SDK traces", { skip }, () => {
+  let ui: UiServer;
   let server: RunningServer;
-  let dataDir: string;
   let browser: { context: BrowserContext; close: () => Promise<void> };
   let page: Page;
   const pageErrors: string[] = [];
 
   before(async () => {
-    ({ server, dataDir } = await start());
+    ui = await startUiServer(KEYS);
+    server = ui.server;
     await sendTraces(server.url, PUBLIC_KEY, SECRET_KEY);
     browser = await launchBrowser();
     page = await browser.context.newPage();
@@ -61,8 +40,7 @@ describe("web UI against a real server with SDK traces", { skip }, () => {
 
   after(async () => {
     await browser?.close();
-    await server?.close();
-    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+    await ui?.close();
   });
 
   it("opens directly on loopback without a password and lists the SDK's traces", async () => {
@@ -204,20 +182,20 @@ describe("web UI against a real server with SDK traces", { skip }, () => {
 });
 
 describe("web UI login on a password-protected server", { skip }, () => {
+  let ui: UiServer;
   let server: RunningServer;
-  let dataDir: string;
   let browser: { context: BrowserContext; close: () => Promise<void> };
 
   before(async () => {
-    ({ server, dataDir } = await start({ adminPassword: "correct horse" }));
+    ui = await startUiServer(KEYS, { adminPassword: "correct horse" });
+    server = ui.server;
     await sendTraces(server.url, PUBLIC_KEY, SECRET_KEY);
     browser = await launchBrowser();
   });
 
   after(async () => {
     await browser?.close();
-    await server?.close();
-    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+    await ui?.close();
   });
 
   it("refuses the API without credentials", async () => {
