@@ -14,9 +14,9 @@ import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { startServe as startServeProcess } from "./lib/serve-process.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const CLI = join(HERE, "..", "packages", "cli", "dist", "main.js");
 const LOAD = join(HERE, "ingest-load.mjs");
 const PUBLIC_KEY = "pk-lf-bench-pg";
 const SECRET_KEY = "sk-lf-bench-pg";
@@ -32,33 +32,22 @@ process.on("exit", () => {
   for (const child of children) child.kill("SIGKILL");
 });
 
-function startServe(env) {
+/** A `sightline serve` on its own data dir (removed on stop) with `env` (the database URL). */
+async function startServe(env) {
   const dir = mkdtempSync(join(os.tmpdir(), "sightline-bench-pg-"));
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", "--data-dir", dir], {
-    env: { ...process.env, SIGHTLINE_PORT: undefined, SIGHTLINE_HOST: undefined, SIGHTLINE_INIT_PUBLIC_KEY: PUBLIC_KEY, SIGHTLINE_INIT_SECRET_KEY: SECRET_KEY, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.add(child);
-  let out = "";
-  let err = "";
-  child.stdout.setEncoding("utf8").on("data", (d) => (out += d));
-  child.stderr.setEncoding("utf8").on("data", (d) => (err = (err + d).slice(-4000)));
-  const exited = new Promise((resolve) => child.once("exit", (code) => (children.delete(child), resolve(code))));
-  return new Promise((resolve, reject) => {
-    child.stdout.on("data", () => {
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match === null || !out.includes("Press Ctrl+C")) return;
-      resolve({
-        url: match[1],
-        stop: async () => {
-          child.kill("SIGTERM");
-          await exited;
-          rmSync(dir, { recursive: true, force: true });
-        },
-      });
-    });
-    void exited.then((code) => reject(new Error(`sightline serve exited (${code}).\n${err}`)));
-  });
+  try {
+    const server = await startServeProcess(dir, { publicKey: PUBLIC_KEY, secretKey: SECRET_KEY, env, children });
+    return {
+      url: server.url,
+      stop: async () => {
+        await server.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 function load(url, concurrency) {

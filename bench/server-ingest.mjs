@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TRACES_PER_REQUEST } from "./lib/ingest-payload.mjs";
+import { startServe as startServeProcess } from "./lib/serve-process.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const CLI = join(HERE, "..", "packages", "cli", "dist", "main.js");
 const LOADGEN = join(HERE, "ingest-load.mjs");
 const RAW = join(HERE, "raw-insert.mjs");
 const PUBLIC_KEY = "pk-lf-bench";
@@ -69,47 +69,8 @@ function runJson(script, args, { timeoutMs }) {
   });
 }
 
-/** Starts `sightline serve --port 0 --data-dir <dir>`; resolves with its URL and a stop function. */
-function startServe(dataDir, env = {}) {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", "--data-dir", dataDir], {
-    env: { ...process.env, SIGHTLINE_PORT: undefined, SIGHTLINE_HOST: undefined, SIGHTLINE_INIT_PUBLIC_KEY: PUBLIC_KEY, SIGHTLINE_INIT_SECRET_KEY: SECRET_KEY, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.add(child);
-  let out = "";
-  let err = "";
-  child.stdout.setEncoding("utf8").on("data", (d) => (out += d));
-  child.stderr.setEncoding("utf8").on("data", (d) => (err = (err + d).slice(-4000)));
-  const exited = new Promise((resolve) => child.once("exit", (code, signal) => {
-    children.delete(child);
-    resolve(code ?? signal);
-  }));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`sightline serve did not start in 20 s.\nstdout: ${out}\nstderr: ${err}`));
-    }, 20_000);
-    child.stdout.on("data", () => {
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match === null || !out.includes("Press Ctrl+C")) return;
-      clearTimeout(timer);
-      resolve({
-        url: match[1],
-        stderr: () => err,
-        stop: async () => {
-          child.kill("SIGTERM");
-          const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-          const code = await exited;
-          clearTimeout(killer);
-          return code;
-        },
-      });
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`sightline serve exited (${code}) before it listened.\nstderr: ${err}`));
-    });
-  });
+function startServe(dataDir) {
+  return startServeProcess(dataDir, { publicKey: PUBLIC_KEY, secretKey: SECRET_KEY, children });
 }
 
 async function getJson(url, path) {
