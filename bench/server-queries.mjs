@@ -131,6 +131,7 @@ const listWithIds = async (query) => {
   const ids = await store.listObservationIds(PROJECT, page.data.map((t) => t.id));
   return { rows: page.data.length, total: page.meta.totalItems, ids: [...ids.values()].reduce((n, list) => n + list.length, 0) };
 };
+const DASHBOARD = dashboardMetricQueries(BASE_NS, BASE_NS + 31n * 86_400_000_000_000n);
 const QUERIES = [
   { name: "trace list: newest 50 + count + observation ids", goalMs: 5, run: () => listWithIds({}) },
   {
@@ -150,7 +151,7 @@ const QUERIES = [
   { name: `full-text search, selective term ("${RARE_TERM}", 0.5% of traces)`, goalMs: 50, run: () => listWithIds({ search: RARE_TERM }) },
   { name: `full-text search, common term ("${COMMON_TERM}")`, goalMs: 50, run: () => listWithIds({ search: COMMON_TERM }) },
   // The dashboard over the whole 30 days (every row), by day: the goal is well under a second.
-  ...dashboardMetricQueries(BASE_NS, BASE_NS + 31n * 86_400_000_000_000n).map(({ name, query }) => ({
+  ...DASHBOARD.map(({ name, query }) => ({
     name,
     goalMs: 500,
     run: async () => ({ rows: (await store.queryMetrics(PROJECT, query)).length }),
@@ -160,7 +161,7 @@ const QUERIES = [
     name: "metrics: whole dashboard, 30 days (the nine queries at once)",
     goalMs: 1000,
     run: async () => {
-      const results = await Promise.all(dashboardMetricQueries(BASE_NS, BASE_NS + 31n * 86_400_000_000_000n).map(({ query }) => store.queryMetrics(PROJECT, query)));
+      const results = await Promise.all(DASHBOARD.map(({ query }) => store.queryMetrics(PROJECT, query)));
       return { rows: results.reduce((n, rows) => n + rows.length, 0) };
     },
   },

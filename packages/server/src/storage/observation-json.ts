@@ -49,9 +49,3 @@ export function encodeObservationJson(record: ObservationRecord): ObservationRec
     encoded,
   };
 }
-
-/** Whether the record sets the trace input / output explicitly (from the object or its encoded text). */
-export function carriesTraceIo(record: ObservationRecord): { input: boolean; output: boolean } {
-  if (record.encoded !== undefined) return { input: record.encoded.traceInput !== null, output: record.encoded.traceOutput !== null };
-  return { input: record.trace.input !== undefined && record.trace.input !== null, output: record.trace.output !== undefined && record.trace.output !== null };
-}

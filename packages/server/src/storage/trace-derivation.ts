@@ -1,4 +1,3 @@
-import { carriesTraceIo } from "./observation-json.js";
 import { LEVEL_RANK } from "./records.js";
 import type { LevelName, ObservationRecord, TraceContribution } from "./records.js";
 
@@ -146,7 +145,8 @@ export interface ContributionSource {
 
 /** The source facts of a freshly mapped record. */
 export function sourceOfRecord(record: ObservationRecord): ContributionSource {
-  const io = carriesTraceIo(record);
+  // A record from an ingest worker carries its trace IO as JSON text (`encodeObservationJson`).
+  const encoded = record.encoded;
   return {
     id: record.id,
     startNs: record.startTimeNs,
@@ -159,8 +159,8 @@ export function sourceOfRecord(record: ObservationRecord): ContributionSource {
     tokens: tokensOf(record.usageDetails),
     costPico: costPicoOf(record.costDetails),
     trace: record.trace,
-    hasInput: io.input,
-    hasOutput: io.output,
+    hasInput: encoded !== undefined ? encoded.traceInput !== null : isPresent(record.trace.input),
+    hasOutput: encoded !== undefined ? encoded.traceOutput !== null : isPresent(record.trace.output),
   };
 }
 
