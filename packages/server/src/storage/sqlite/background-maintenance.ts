@@ -35,7 +35,7 @@ export const DEFAULT_BACKGROUND_FTS_BATCH_ROWS = 64;
 
 /**
  * The SQLite store's second thread, with its own connection: it checkpoints the WAL (PASSIVE, so
- * the writer never waits for it) and maintains the full-text index, both OFF the thread that
+ * the writer never waits for it) and maintains the full-text index and the id lookup (`ObservationIdIndexer`), all OFF the thread that
  * commits and acknowledges ingestion. A checkpoint copies every page written since the last one
  * into the database file and fsyncs it; done by the writer itself (SQLite's autocheckpoint) it
  * costs the request that crosses the threshold tens of milliseconds, and the full-text index costs

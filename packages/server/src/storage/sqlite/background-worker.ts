@@ -1,5 +1,5 @@
 // Worker-thread entry of `BackgroundMaintenance`: its own connection to the database file, WAL
-// checkpoints and full-text indexing off the ingest thread. Stops (closing the connection) on "stop".
+// checkpoints, full-text indexing and the id lookup off the ingest thread. Stops (closing the connection) on "stop".
 import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
