@@ -249,6 +249,67 @@ describe("PostgresTraceStore", { skip }, () => {
     });
   });
 
+  describe("metrics rollups", () => {
+    const HOUR = 3_600_000_000_000n;
+    const today = (BigInt(Date.now()) * 1_000_000n / DAY) * DAY;
+    const old = today - 30n * DAY;
+    const P = "rollups";
+    const range = { view: "observations" as const, metrics: [{ measure: "count", aggregation: "count" as const }], dimensions: [], filters: [], granularity: null, fromNs: old, toNs: today };
+    const oneAt = (startNs: bigint, n: number) => observation({ id: hexId(n, 16), traceId: hexId(n, 32), startTimeNs: startNs });
+
+    it("answers clean whole hours from the rollup table, an hour that changed from its rows, and drops the hours of dropped partitions", async () => {
+      const store = await openTestPostgresStore();
+      const schema = store.target.schema;
+      try {
+        await store.ensureProject({ id: P, name: "R" });
+        await store.insertObservations(P, [oneAt(old + HOUR + 1n, 1), oneAt(old + 2n * HOUR + 1n, 2), oneAt(today - 5n * DAY + 1n, 3)]);
+        await store.flushIndex();
+        const rollups = async () =>
+          (await admin((c) => c.query<{ hour: string; n: string }>(`SELECT hour::text, n::text FROM "${schema}".observation_rollups ORDER BY hour`))).rows.map((r) => [BigInt(r.hour) * HOUR, Number(r.n)]);
+        assert.deepEqual(await rollups(), [[old + HOUR, 1], [old + 2n * HOUR, 1], [today - 5n * DAY, 1]]);
+        assert.equal((await admin((c) => c.query<{ n: string }>(`SELECT count(*)::text AS n FROM "${schema}".rollup_dirty_hours`))).rows[0]?.n, "0");
+
+        // A tampered rollup shows in the answer: the hours are read from the rollups, not the rows.
+        await admin((c) => c.query(`UPDATE "${schema}".observation_rollups SET n = n + 100`));
+        assert.deepEqual((await store.queryMetrics(P, range))[0]?.values, [303]);
+        // A write to the first hour makes it dirty: read from its rows, the other hours still from rollups.
+        await store.insertObservations(P, [oneAt(old + HOUR + 2n, 4)]);
+        assert.deepEqual((await store.queryMetrics(P, range))[0]?.values, [204]);
+
+        // Retention drops the old day's partition (no delete trigger fires) and its hours' rollups with it.
+        const result = await store.applyRetention(P, today - 10n * DAY);
+        assert.equal(result.partitionsDropped, 1);
+        assert.deepEqual((await rollups()).map(([hour]) => hour), [today - 5n * DAY]);
+        assert.deepEqual((await store.queryMetrics(P, range))[0]?.values, [101], "only the tampered hour that is left");
+        await store.flushIndex();
+        assert.deepEqual((await store.queryMetrics(P, range))[0]?.values, [101], "untouched hours are not recomputed");
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("leaves each hour with exactly its rows when two processes write and roll up at once", async () => {
+      const store = await openTestPostgresStore();
+      const other = await openPostgresStore({ url: TEST_PG_URL, schema: store.target.schema });
+      try {
+        await store.ensureProject({ id: P, name: "R" });
+        const batches = Array.from({ length: 12 }, (_, b) => Array.from({ length: 20 }, (_, i) => oneAt(old + BigInt(b % 4) * HOUR + BigInt(i) * 1_000n, 1 + b * 20 + i)));
+        // Two processes write and roll up at the same time; each hour ends up with exactly its rows.
+        await Promise.all(batches.map(async (batch, b) => {
+          await (b % 2 === 0 ? store : other).insertObservations(P, batch);
+          await (b % 2 === 0 ? other : store).flushIndex();
+        }));
+        await store.flushIndex();
+        const rows = await admin((c) => c.query<{ hour: string; n: string }>(`SELECT hour::text, sum(n)::text AS n FROM "${store.target.schema}".observation_rollups GROUP BY hour ORDER BY hour`));
+        assert.deepEqual(rows.rows.map((r) => Number(r.n)), [60, 60, 60, 60]);
+        assert.deepEqual((await store.queryMetrics(P, range))[0]?.values, [240]);
+      } finally {
+        await other.close();
+        await store.close();
+      }
+    });
+  });
+
   describe("when the database goes away", () => {
     it("rejects calls with StoreUnavailableError while it is gone, and recovers by itself without losing acknowledged data", async () => {
       const target = parsePostgresUrl(TEST_PG_URL);

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { openSqliteStore } from "@sightline/server";
 import type { MetricsQuery } from "@sightline/server";
 import { describeMetricsContract } from "./support/contract/metrics-contract.js";
@@ -56,5 +57,63 @@ describe("SQLite metrics on a file (metrics thread)", () => {
     await store.queryMetrics("p", COUNT);
     await store.close();
     await assert.rejects(store.queryMetrics("p", COUNT), /closed/);
+  });
+});
+
+describe("SQLite metrics rollups", () => {
+  const HOUR_NS = 3_600_000_000_000n;
+  const HOUR0 = BASE_NS - (BASE_NS % HOUR_NS);
+  const DAY: MetricsQuery = { ...COUNT, fromNs: HOUR0, toNs: HOUR0 + 24n * HOUR_NS };
+  const oneIn = (hour: bigint, n: number) => observation({ id: hexId(n, 16), traceId: hexId(n, 32), startTimeNs: HOUR0 + hour * HOUR_NS + 17n });
+  const countOf = async (store: Awaited<ReturnType<typeof openSqliteStore>>) => (await store.queryMetrics("p", DAY))[0]?.values[0];
+
+  it("answers clean whole hours from the rollup table, and an hour from its rows again once it changes", async () => {
+    const file = dbFile();
+    const store = await openSqliteStore({ file });
+    const raw = new Database(file);
+    try {
+      await store.ensureProject({ id: "p", name: "p" });
+      await store.insertObservations("p", [oneIn(1n, 1), oneIn(2n, 2), oneIn(3n, 3)]);
+      await store.flushIndex();
+      assert.equal(raw.prepare("SELECT count(*) FROM rollup_dirty_hours").pluck().get(), 0, "no hour is left dirty");
+      assert.equal(raw.prepare("SELECT sum(n) FROM observation_rollups WHERE project_id = 'p'").pluck().get(), 3);
+      // A tampered rollup shows in the answer: the hours are read from the rollups, not the rows.
+      raw.prepare("UPDATE observation_rollups SET n = n + 100").run();
+      assert.equal(await countOf(store), 303);
+      // A write to hour 2 makes it dirty: read from its rows (exact again), the other hours still from rollups.
+      await store.insertObservations("p", [oneIn(2n, 4)]);
+      assert.equal(await countOf(store), 204);
+      // Recomputed, the hour's rollup is right again; the two tampered hours stay as they are.
+      await store.flushIndex();
+      assert.equal(await countOf(store), 204);
+      assert.equal(raw.prepare("SELECT n FROM observation_rollups WHERE hour = ?").pluck().get(HOUR0 / HOUR_NS + 2n), 2);
+    } finally {
+      raw.close();
+      await store.close();
+    }
+  });
+
+  it("marks every stored hour dirty when migrating a database from before rollups, and the background thread rolls them up", async () => {
+    const file = dbFile();
+    const first = await openSqliteStore({ file });
+    await first.ensureProject({ id: "p", name: "p" });
+    await first.insertObservations("p", [oneIn(1n, 1), oneIn(5n, 2), oneIn(5n, 3)]);
+    await first.close();
+    // Back to schema 5: no rollup tables, no triggers.
+    const raw = new Database(file);
+    raw.exec("DROP TRIGGER observations_rollup_update; DROP TRIGGER observations_rollup_delete; DROP TABLE observation_rollups; DROP TABLE rollup_dirty_hours;");
+    raw.pragma("user_version = 5");
+    const store = await openSqliteStore({ file, backgroundThread: true });
+    try {
+      assert.deepEqual(raw.prepare("SELECT hour - ? FROM rollup_dirty_hours ORDER BY hour").pluck().all(HOUR0 / HOUR_NS), [1n, 5n].map(Number));
+      assert.equal(await countOf(store), 3);
+      const deadline = Date.now() + 10_000;
+      while (raw.prepare("SELECT count(*) FROM rollup_dirty_hours").pluck().get() !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(raw.prepare("SELECT hour - ?, n FROM observation_rollups ORDER BY hour").raw().all(HOUR0 / HOUR_NS), [[1, 1], [5, 2]]);
+      assert.equal(await countOf(store), 3);
+    } finally {
+      raw.close();
+      await store.close();
+    }
   });
 });

@@ -54,8 +54,15 @@ export interface MetricsStatements {
 
 type Row = Record<string, unknown>;
 
+/**
+ * Which of a query's metrics a built statement computes: all of them, only those that merge across
+ * partial groups (counts, sums, minimums, maximums, averages as sum and count), or only the
+ * percentiles (which do not merge, so a query answered in parts ranks them over the whole range).
+ */
+export type MetricsPart = "all" | "additive" | "percentiles";
+
 /** Builds the SQL of a validated metrics query. The caller runs it and hands the rows to `collectMetricsRows`. */
-export function buildMetricsSql(projectId: string, query: MetricsQuery, dialect: MetricsDialect): MetricsStatements {
+export function buildMetricsSql(projectId: string, query: MetricsQuery, dialect: MetricsDialect, part: MetricsPart = "all"): MetricsStatements {
   const view = METRICS_VIEWS[query.view];
   const params: unknown[] = [];
   const param = (value: unknown): string => {
@@ -91,6 +98,7 @@ export function buildMetricsSql(projectId: string, query: MetricsQuery, dialect:
   query.metrics.forEach((metric, i) => {
     const value = measureSql(metric.measure);
     const fraction = PERCENTILES[metric.aggregation];
+    if (part === (fraction === undefined ? "percentiles" : "additive")) return;
     if (value === null) {
       columns.push(`COUNT(*) AS m${i}`);
     } else if (fraction !== undefined) {
@@ -149,11 +157,61 @@ export function nearestRanks(values: Float64Array, statement: Pick<PercentileVal
   return row;
 }
 
+/** The key of a result group: its bucket and dimension values (as `collectMetricsRows` matches rows). */
+export function groupKey(row: Row, dimensions: number): string {
+  return JSON.stringify([String(row["b"] ?? ""), ...Array.from({ length: dimensions }, (_, i) => row[`d${i}`] ?? null)]);
+}
+
+/**
+ * Folds partial groups (rows shaped as `buildMetricsSql` names its columns, additive metrics only)
+ * into one row per group: counts and sums add, minimums and maximums pick, averages add their sum
+ * and count. Percentile columns are not merged (they come from a statement over the whole range).
+ */
+export function mergeGroups(query: MetricsQuery, parts: Iterable<Row>): Row[] {
+  const merged = new Map<string, Row>();
+  for (const part of parts) {
+    const key = groupKey(part, query.dimensions.length);
+    const into = merged.get(key);
+    if (into === undefined) merged.set(key, { ...part });
+    else mergeGroup(into, part, query);
+  }
+  return [...merged.values()];
+}
+
+function mergeGroup(into: Row, part: Row, query: MetricsQuery): void {
+  into["rows_n"] = addAggregates(into["rows_n"], part["rows_n"]);
+  query.metrics.forEach((metric, i) => {
+    const key = `m${i}`;
+    if (metric.aggregation === "min") into[key] = pick(into[key], part[key], (a, b) => a <= b);
+    else if (metric.aggregation === "max") into[key] = pick(into[key], part[key], (a, b) => a >= b);
+    else if (metric.aggregation === "count" || metric.aggregation === "sum") into[key] = addAggregates(into[key], part[key]);
+    else if (metric.aggregation === "avg") {
+      into[key] = addAggregates(into[key], part[key]);
+      into[`n${i}`] = addAggregates(into[`n${i}`], part[`n${i}`]);
+    }
+  });
+}
+
+/** SQL-style addition of two aggregates: null is "no value"; integers stay exact as BigInt. */
+function addAggregates(a: unknown, b: unknown): unknown {
+  if (a === null || a === undefined) return b ?? null;
+  if (b === null || b === undefined) return a;
+  if (typeof a === "bigint" && typeof b === "bigint") return a + b;
+  return Number(a) + Number(b);
+}
+
+/** The one of two aggregates that `keepFirst` prefers; null is "no value". */
+function pick(a: unknown, b: unknown, keepFirst: (a: number, b: number) => boolean): unknown {
+  if (a === null || a === undefined) return b ?? null;
+  if (b === null || b === undefined) return a;
+  return keepFirst(Number(a), Number(b)) ? a : b;
+}
+
 /** Merges the main and percentile rows into result rows, scaled into API units and sorted by bucket then dimensions. */
 export function collectMetricsRows(query: MetricsQuery, main: Row[], percentiles: Row[][]): MetricsRow[] {
   const view = METRICS_VIEWS[query.view];
   const dims = query.dimensions.length;
-  const keyOf = (row: Row): string => JSON.stringify([String(row["b"] ?? ""), ...Array.from({ length: dims }, (_, i) => row[`d${i}`] ?? null)]);
+  const keyOf = (row: Row): string => groupKey(row, dims);
   const extra = new Map<string, Row>();
   for (const rows of percentiles) for (const row of rows) extra.set(keyOf(row), { ...extra.get(keyOf(row)), ...row });
   const result: MetricsRow[] = [];
@@ -195,7 +253,7 @@ function toNumber(value: unknown): number | null {
 }
 
 /** The bucket start of a nanosecond time, as SQL: fixed widths by integer arithmetic, months by the calendar. */
-function bucketSql(timeNs: string, granularity: MetricsGranularity, dialect: MetricsDialect): string {
+export function bucketSql(timeNs: string, granularity: MetricsGranularity, dialect: MetricsDialect): string {
   if (granularity === "month") return dialect.monthIndex(timeNs);
   const width = BUCKET_NS[granularity];
   const offset = granularity === "week" ? WEEK_OFFSET_NS : 0n;
@@ -241,7 +299,7 @@ export function bucketStartMs(value: unknown, granularity: MetricsGranularity): 
 }
 
 /** The SQL condition of one filter; NULL handling is explicit so `!=` keeps rows without a value. */
-function filterSql(column: string, filter: MetricsFilter, param: (value: unknown) => string): string {
+export function filterSql(column: string, filter: MetricsFilter, param: (value: unknown) => string): string {
   const values = filter.values.filter((v): v is string => v !== null);
   const hasNull = values.length !== filter.values.length;
   const list = values.map((v) => param(v)).join(", ");

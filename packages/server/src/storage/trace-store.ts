@@ -165,9 +165,17 @@ export interface TraceStore {
 
   /**
    * Aggregates over the project's traces or observations in a time range (`GET /api/public/metrics`),
-   * computed from the rows as stored when the query runs. Rows are sorted by bucket, then dimensions.
+   * exactly what the rows as stored when the query runs give (hourly rollups answer the hours whose
+   * rows have not changed since they were rolled up). Rows are sorted by bucket, then dimensions.
    */
   queryMetrics(projectId: string, query: MetricsQuery): Promise<MetricsRow[]>;
+
+  /**
+   * Finishes the background work on what is stored now: full-text indexing and the id lookup, and
+   * the metrics rollups of hours that are over. Reads are right without it; tests and benchmarks
+   * call it to reach the steady state at once.
+   */
+  flushIndex(): Promise<void>;
 
   /**
    * Deletes a trace with its observations, and its share of its session and user. False when the

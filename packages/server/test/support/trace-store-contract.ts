@@ -8,6 +8,7 @@ import { describeIsolationContract } from "./contract/isolation-contract.js";
 import { describeKeysContract } from "./contract/keys-contract.js";
 import { describeMetricsContract } from "./contract/metrics-contract.js";
 import { describeObservationQueryContract } from "./contract/observation-query-contract.js";
+import { describeRollupContract } from "./contract/rollup-contract.js";
 import { describeSearchContract } from "./contract/search-contract.js";
 import { describeSessionUserContract } from "./contract/session-user-contract.js";
 import { describeTraceQueryContract } from "./contract/trace-query-contract.js";
@@ -35,5 +36,6 @@ export function runTraceStoreContract(name: string, open: OpenStore): void {
     describeDeletionContract(open);
     describeCostContract(open);
     describeMetricsContract(open);
+    describeRollupContract(open);
   });
 }

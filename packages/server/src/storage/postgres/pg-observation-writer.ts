@@ -14,6 +14,7 @@ import { PG_TRACE_COLUMNS, pgObservationRow, pgTraceValues } from "./pg-rows.js"
 import type { PgObservationRow } from "./pg-rows.js";
 import { COUNTER, PgCounterDeltas } from "./pg-project-counters.js";
 import { lockAll, lockKey } from "./pg-transaction.js";
+import { HOUR_NS } from "../metrics-rollup.js";
 
 type Row = Record<string, unknown>;
 
@@ -145,6 +146,13 @@ export class PgObservationWriter {
     }
     await this.bulk.insert(client, rows);
     await this.queueForSearch(client, projectId, rows, new Set(replaced.map(([id, traceId]) => copyKey(traceId, id))));
+    // The metrics rollups of these hours are out of date until the rollup job recomputes them.
+    const hours = new Set(records.map((record) => record.startTimeNs / HOUR_NS));
+    await client.query({
+      name: "rollup-mark-dirty",
+      text: "INSERT INTO rollup_dirty_hours (project_id, hour) SELECT $1, * FROM unnest($2::int8[])",
+      values: [projectId, [...hours]],
+    });
     if (traceValues.length > 0) await this.upsertTraces(client, projectId, traceValues, nowMs);
     await this.groups.apply(client, projectId, changes);
     // Last: counter rows are the only row locks that transactions of unrelated traces share.

@@ -5,6 +5,7 @@ import { COUNTER, PgCounterDeltas } from "./pg-project-counters.js";
 import { summaryOfRow } from "../record-rows.js";
 import type { PartitionManager } from "./pg-partitions.js";
 import { inTransaction, lockAll, lockKey } from "./pg-transaction.js";
+import { HOUR_NS } from "../metrics-rollup.js";
 
 type Row = Record<string, unknown>;
 
@@ -61,9 +62,26 @@ export class PgRetention {
         text: "SELECT id FROM traces WHERE project_id = $1 AND start_ns < $2 ORDER BY start_ns LIMIT $3",
         values: [projectId, cutoffNs, RETENTION_CHUNK],
       });
-      if (ids.rows.length === 0) return { traces, partitionsDropped };
+      if (ids.rows.length === 0) {
+        await this.dropRollupsBefore(projectId, cutoffNs);
+        return { traces, partitionsDropped };
+      }
       traces += await inTransaction(this.pool, (client) => this.deleteTraces(client, projectId, ids.rows.map((r) => r.id)));
     }
+  }
+
+  /**
+   * After retention no observation of the project starts before the cutoff (each belonged to a
+   * trace that started no later): its metrics rollups of whole hours before it go (dropped
+   * partitions fire no delete trigger), and the hour the cutoff falls in is recomputed.
+   */
+  private async dropRollupsBefore(projectId: string, cutoffNs: bigint): Promise<void> {
+    const cutoffHour = cutoffNs / HOUR_NS;
+    await inTransaction(this.pool, async (client) => {
+      await client.query("DELETE FROM observation_rollups WHERE project_id = $1 AND hour < $2", [projectId, cutoffHour]);
+      await client.query("DELETE FROM rollup_dirty_hours WHERE project_id = $1 AND hour < $2", [projectId, cutoffHour]);
+      await client.query("INSERT INTO rollup_dirty_hours (project_id, hour) VALUES ($1, $2)", [projectId, cutoffHour]);
+    });
   }
 
   /** Deletes these traces (those that still exist) inside the caller's transaction; returns how many. */

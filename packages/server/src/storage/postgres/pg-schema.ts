@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { quoteIdent } from "./pg-connection.js";
+import { HOUR_NS, rollupTableDdl } from "../metrics-rollup.js";
 
 /**
  * The PostgreSQL schema, as numbered migrations recorded in `sightline_schema_version`.
@@ -222,6 +223,35 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX observations_metrics ON observations (project_id, start_ns)
     INCLUDE (type, model, level, environment, tokens, cost_pico, end_ns, completion_start_ns);
   DROP INDEX observations_start;
+  `,
+  // 5: hourly rollups of the observations view (metrics-rollup.ts). rollup_dirty_hours is an
+  // append-only log without a unique key, so concurrent ingest transactions marking the same hour
+  // never wait on each other; the rollup job (PgHourlyRollups) consumes it. The ingest writer marks
+  // the hours it writes; statement triggers mark the hours of updated (re-priced) and deleted
+  // (replaced, deleted) rows. Dropped partitions are handled by retention. Every stored hour starts dirty.
+  `
+  ${rollupTableDdl('TEXT COLLATE "C"', "BIGINT")}
+  CREATE TABLE rollup_dirty_hours (
+    project_id TEXT COLLATE "C" NOT NULL,
+    hour BIGINT NOT NULL
+  );
+  CREATE INDEX rollup_dirty_hours_hour ON rollup_dirty_hours (project_id, hour);
+  INSERT INTO rollup_dirty_hours (project_id, hour) SELECT DISTINCT project_id, start_ns / ${HOUR_NS} FROM observations;
+  CREATE FUNCTION observations_rollup_mark_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    INSERT INTO rollup_dirty_hours (project_id, hour) SELECT DISTINCT project_id, start_ns / ${HOUR_NS} FROM old_rows;
+    RETURN NULL;
+  END $$;
+  CREATE FUNCTION observations_rollup_mark_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    INSERT INTO rollup_dirty_hours (project_id, hour)
+      SELECT DISTINCT project_id, start_ns / ${HOUR_NS} FROM (SELECT project_id, start_ns FROM old_rows UNION ALL SELECT project_id, start_ns FROM new_rows) r;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER observations_rollup_delete AFTER DELETE ON observations
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION observations_rollup_mark_deleted();
+  CREATE TRIGGER observations_rollup_update AFTER UPDATE ON observations
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION observations_rollup_mark_updated();
   `,
 ];
 

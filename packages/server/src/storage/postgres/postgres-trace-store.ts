@@ -26,6 +26,7 @@ import type { PartitionManager } from "./pg-partitions.js";
 import { PgProjectKeyQueries } from "./pg-project-key-queries.js";
 import { PgRetention } from "./pg-retention.js";
 import { PgSearchIndexer } from "./pg-search-indexer.js";
+import { PgHourlyRollups } from "./pg-hourly-rollups.js";
 import type { PgSearchIndexerOptions } from "./pg-search-indexer.js";
 import { migratePostgres } from "./pg-schema.js";
 import { PgSessionUserQueries } from "./pg-session-user-queries.js";
@@ -54,6 +55,7 @@ export class PostgresTraceStore implements TraceStore {
   private readonly costRecompute: PgCostRecompute;
   private readonly metrics: PgMetricsQueries;
   private readonly indexer: PgSearchIndexer;
+  private readonly rollups: PgHourlyRollups;
   private closed = false;
   /** The bulk insert method in use (`copy` or `unnest`). */
   readonly bulkInsertMethod: string;
@@ -81,12 +83,15 @@ export class PostgresTraceStore implements TraceStore {
     this.modelPrices = new PgModelPriceQueries(pool);
     this.costRecompute = new PgCostRecompute(pool);
     this.metrics = new PgMetricsQueries(pool);
+    this.rollups = new PgHourlyRollups(pool, undefined, onIndexerError);
   }
 
-  /** Migrates the schema, then starts the background full-text indexer (which needs its tables). */
+  /** Migrates the schema, then starts the background full-text indexer and the metrics rollup job (which need their tables). */
   async migrate(): Promise<void> {
     await this.run(() => withClient(this.pool, (client) => migratePostgres(client, this.target.schema)));
-    if (!this.closed) this.indexer.start();
+    if (this.closed) return;
+    this.indexer.start();
+    this.rollups.start();
   }
 
   async ensureProject(project: { id: string; name: string }): Promise<ProjectRecord> {
@@ -214,9 +219,13 @@ export class PostgresTraceStore implements TraceStore {
     return this.run(() => this.retention.deleteOlderThan(projectId, cutoffNs));
   }
 
-  /** Makes every stored observation searchable now (the indexer otherwise catches up within ~200 ms). */
+  /**
+   * Makes every stored observation searchable now (the indexer otherwise catches up within ~200 ms)
+   * and brings the metrics rollups of hours that are over up to date (otherwise within seconds).
+   */
   async flushIndex(): Promise<void> {
     await this.run(() => this.indexer.flush());
+    await this.run(() => this.rollups.flush());
   }
 
   /** Observations stored but not yet in the full-text index (of every project and process). */
@@ -232,6 +241,7 @@ export class PostgresTraceStore implements TraceStore {
     if (this.closed) return;
     this.closed = true;
     await this.indexer.stop();
+    await this.rollups.stop();
     await this.pool.end();
   }
 

@@ -1,5 +1,5 @@
 // Worker-thread entry of `BackgroundMaintenance`: its own connection to the database file, WAL
-// checkpoints, full-text indexing and the id lookup off the ingest thread. Stops (closing the connection) on "stop".
+// checkpoints, full-text indexing, the id lookup and the metrics rollups off the ingest thread. Stops (closing the connection) on "stop".
 import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import { errorMessage } from "@sightline/core";
 import type { BackgroundWorkerData, BackgroundWorkerMessage } from "./background-maintenance.js";
 import { FtsIndexer } from "./fts-indexer.js";
+import { HourlyRollups } from "./hourly-rollups.js";
 import { DEFAULT_ID_INDEX_BATCH_ROWS, ObservationIdIndexer } from "./observation-id-indexer.js";
 
 /** Longest one indexing run holds this thread before checking for "stop" and the checkpoint. */
@@ -18,6 +19,11 @@ const FTS_MIN_PROGRESS_MILLIS = 100;
 const ID_INDEX_EVERY_MILLIS = 1_000;
 /** Under a sustained load, one id-indexing transaction still runs this often. */
 const ID_MIN_PROGRESS_MILLIS = 250;
+
+/** Dirty metrics rollup hours are recomputed this often (when the writer has nothing queued)... */
+const ROLLUP_EVERY_MILLIS = 1_000;
+/** ...and at least this often under a sustained load. */
+const ROLLUP_MIN_PROGRESS_MILLIS = 5_000;
 
 /** Niceness of this thread: the ingest threads come first when the cores are busy. */
 const BACKGROUND_NICENESS = 10;
@@ -44,12 +50,14 @@ db.pragma("synchronous = NORMAL");
 db.defaultSafeIntegers(true);
 const indexer = new FtsIndexer(db, { batchRows: data.ftsBatchRows });
 const idIndexer = new ObservationIdIndexer(db);
+const rollups = new HourlyRollups(db);
 
 let stopping = false;
 let timer: NodeJS.Timeout | undefined;
 let lastCheckpoint = performance.now();
 let lastIndexed = performance.now();
 let lastIdsIndexed = performance.now();
+let lastRollup = performance.now();
 
 function post(message: BackgroundWorkerMessage): void {
   parentPort?.postMessage(message);
@@ -74,6 +82,12 @@ function step(): void {
     if (idsDue && (Atomics.load(writerQueued, 0) === 0 || sinceIds >= ID_MIN_PROGRESS_MILLIS)) {
       idsPending = idIndexer.indexOnce() === DEFAULT_ID_INDEX_BATCH_ROWS;
       lastIdsIndexed = performance.now();
+    }
+    // Metrics rollups of hours that are over: reading runs outside the write lock, writing is short.
+    const sinceRollup = performance.now() - lastRollup;
+    if (sinceRollup >= ROLLUP_EVERY_MILLIS && (Atomics.load(writerQueued, 0) === 0 || sinceRollup >= ROLLUP_MIN_PROGRESS_MILLIS)) {
+      rollups.rollupOnce();
+      lastRollup = performance.now();
     }
     const deadline = performance.now() + SLICE_MILLIS;
     while (performance.now() < deadline) {

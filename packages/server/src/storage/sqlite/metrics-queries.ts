@@ -1,39 +1,20 @@
 import type { Database } from "better-sqlite3";
 import type { MetricsQuery, MetricsRow } from "../metrics-query.js";
-import { bucketSlices, bucketStartMs, buildMetricsSql, collectMetricsRows, nearestRanks, percentileRows, type MetricsDialect } from "../metrics-sql.js";
+import {
+  bucketSlices,
+  bucketStartMs,
+  buildMetricsSql,
+  collectMetricsRows,
+  mergeGroups,
+  nearestRanks,
+  percentileRows,
+  type MetricsDialect,
+  type MetricsStatements,
+} from "../metrics-sql.js";
+import { dirtyHoursSql, planRollup, rollupStatements, type RollupPlan } from "../metrics-rollup.js";
 import { StatementCache } from "./statement-cache.js";
 
 const DAY_NS = 86_400_000_000_000n;
-
-/** Folds one slice's partial group into the running one (columns as `buildMetricsSql` names them). */
-function mergeGroup(into: Row, part: Row, query: MetricsQuery): void {
-  into["rows_n"] = add(into["rows_n"], part["rows_n"]);
-  query.metrics.forEach((metric, i) => {
-    const key = `m${i}`;
-    if (metric.aggregation === "min") into[key] = pick(into[key], part[key], (a, b) => a <= b);
-    else if (metric.aggregation === "max") into[key] = pick(into[key], part[key], (a, b) => a >= b);
-    else if (metric.aggregation === "count" || metric.aggregation === "sum") into[key] = add(into[key], part[key]);
-    else if (metric.aggregation === "avg") {
-      into[key] = add(into[key], part[key]);
-      into[`n${i}`] = add(into[`n${i}`], part[`n${i}`]);
-    }
-  });
-}
-
-/** SQL-style addition of two aggregates: null is "no value"; integers stay exact as BigInt. */
-function add(a: unknown, b: unknown): unknown {
-  if (a === null || a === undefined) return b ?? null;
-  if (b === null || b === undefined) return a;
-  if (typeof a === "bigint" && typeof b === "bigint") return a + b;
-  return Number(a) + Number(b);
-}
-
-/** The one of two aggregates that `keepFirst` prefers; null is "no value". */
-function pick(a: unknown, b: unknown, keepFirst: (a: number, b: number) => boolean): unknown {
-  if (a === null || a === undefined) return b ?? null;
-  if (b === null || b === undefined) return a;
-  return keepFirst(Number(a), Number(b)) ? a : b;
-}
 
 type Row = Record<string, unknown>;
 
@@ -57,16 +38,23 @@ export const SQLITE_METRICS_DIALECT: MetricsDialect = {
  *   over that bucket's slice of the index instead of sorting every row by its bucket (2-3x faster);
  * - SQLite has no percentile aggregate, so the non-null values are read as REAL and ranked in JS
  *   (faster than ROW_NUMBER window queries).
+ * A query that hourly rollups can answer (`planRollup`) reads them for the clean whole hours of
+ * its range and the rows for the rest, in one read transaction (one snapshot).
  */
 export class MetricsQueries {
   private readonly statements: StatementCache;
+  private readonly inSnapshot: <T>(read: () => T) => T;
 
   constructor(db: Database) {
     this.statements = new StatementCache(db);
+    this.inSnapshot = <T>(read: () => T): T => db.transaction(read)();
   }
 
   /** The rows of a validated metrics query. */
   query(projectId: string, query: MetricsQuery): MetricsRow[] {
+    const plan = planRollup(query);
+    const rolledUp = plan === null ? null : this.inSnapshot(() => this.fromRollups(projectId, query, plan));
+    if (rolledUp !== null) return rolledUp;
     if (query.granularity === null && query.dimensions.length > 0 && query.view === "observations") return this.runSliced(projectId, query);
     if (query.granularity === null) return this.run(projectId, query, false);
     const rows: MetricsRow[] = [];
@@ -88,19 +76,37 @@ export class MetricsQueries {
    */
   private runSliced(projectId: string, query: MetricsQuery): MetricsRow[] {
     const sliceBy = query.toNs - query.fromNs <= 2n * DAY_NS ? "hour" : "day";
-    const merged = new Map<string, Row>();
+    const parts: Row[] = [];
     for (const [fromNs, toNs] of bucketSlices(query.fromNs, query.toNs, sliceBy)) {
-      const built = buildMetricsSql(projectId, { ...query, fromNs, toNs }, SQLITE_METRICS_DIALECT);
-      for (const row of this.statements.get(built.main.sql).all(...built.main.params) as Row[]) {
-        const key = JSON.stringify(query.dimensions.map((_, i) => row[`d${i}`] ?? null));
-        const into = merged.get(key);
-        if (into === undefined) merged.set(key, row);
-        else mergeGroup(into, row, query);
-      }
+      const built = buildMetricsSql(projectId, { ...query, fromNs, toNs }, SQLITE_METRICS_DIALECT, "additive");
+      parts.push(...(this.statements.get(built.main.sql).all(...built.main.params) as Row[]));
     }
-    const built = buildMetricsSql(projectId, query, SQLITE_METRICS_DIALECT);
-    const percentiles = built.percentiles.map((s) => percentileRows(this.statements.get(s.sql).raw(true).all(...s.params) as unknown[][], s));
-    return collectMetricsRows(query, [...merged.values()], percentiles);
+    return collectMetricsRows(query, mergeGroups(query, parts), this.percentiles(projectId, query));
+  }
+
+  /** The query answered from the rollups of its clean whole hours and the rows of the rest; null when that is not worth it. */
+  private fromRollups(projectId: string, query: MetricsQuery, plan: RollupPlan): MetricsRow[] | null {
+    const dirty = this.statements.get(dirtyHoursSql(SQLITE_METRICS_DIALECT)).pluck().all(projectId, plan.fromHour, plan.toHour) as Array<bigint | number>;
+    const statements = rollupStatements(projectId, query, plan, dirty.map(BigInt), SQLITE_METRICS_DIALECT);
+    if (statements === null) return null;
+    const parts: Row[] = [];
+    for (const statement of [statements.rollup, ...statements.raw]) parts.push(...(this.statements.get(statement.sql).all(...statement.params) as Row[]));
+    const percentiles = statements.percentiles === null ? [] : this.rank(statements.percentiles);
+    return collectMetricsRows(query, mergeGroups(query, parts), percentiles);
+  }
+
+  /** The percentile metrics of a query, ranked over its whole range. */
+  private percentiles(projectId: string, query: MetricsQuery): Row[][] {
+    return this.rank(buildMetricsSql(projectId, query, SQLITE_METRICS_DIALECT, "percentiles"));
+  }
+
+  /** Reads the values of each percentile statement and ranks them in JS, per group. */
+  private rank(built: MetricsStatements): Row[][] {
+    return built.percentiles.map((s) => {
+      const statement = this.statements.get(s.sql);
+      if (s.keys.length === 0) return [nearestRanks(Float64Array.from(statement.pluck().all(...s.params) as number[]), s)];
+      return percentileRows(statement.raw(true).all(...s.params) as unknown[][], s);
+    });
   }
 
   /** One ungrouped-by-time query; `skipEmpty` drops the single all-empty row an aggregate without GROUP BY returns. */
@@ -108,11 +114,6 @@ export class MetricsQueries {
     const built = buildMetricsSql(projectId, query, SQLITE_METRICS_DIALECT);
     const main = this.statements.get(built.main.sql).all(...built.main.params) as Row[];
     if (skipEmpty && main.every((row) => Number(row["rows_n"]) === 0)) return [];
-    const percentiles = built.percentiles.map((s) => {
-      const statement = this.statements.get(s.sql);
-      if (s.keys.length === 0) return [nearestRanks(Float64Array.from(statement.pluck().all(...s.params) as number[]), s)];
-      return percentileRows(statement.raw(true).all(...s.params) as unknown[][], s);
-    });
-    return collectMetricsRows(query, main, percentiles);
+    return collectMetricsRows(query, main, this.rank(built));
   }
 }

@@ -11,6 +11,7 @@ import {
 } from "../trace-derivation.js";
 import { parseAggregate, serializeAggregate } from "../trace-aggregate-json.js";
 import type { ObservationContribution, TraceAggregate } from "../trace-derivation.js";
+import { HOUR_NS } from "../metrics-rollup.js";
 import { GroupAggregates, UserSessionPairs } from "./group-aggregates.js";
 import { COUNTER } from "./project-counters.js";
 import type { ProjectCounters } from "./project-counters.js";
@@ -41,6 +42,7 @@ export class ObservationWriter {
   private readonly readExisting: Statement;
   private readonly replace: Statement;
   private readonly traceContributions: Statement;
+  private readonly markHourDirty: Statement;
   private readonly traces: TraceRows;
   private readonly sessions: GroupAggregates;
   private readonly users: GroupAggregates;
@@ -67,6 +69,9 @@ export class ObservationWriter {
     const assignments = REPLACED_INDEXES.map((index) => `${OBSERVATION_COLUMNS[index]} = ?`).join(", ");
     this.replace = db.prepare(`UPDATE observations SET ${assignments} WHERE rowid = ?`);
     this.traceContributions = db.prepare(`SELECT ${CONTRIBUTION_SELECT} FROM observations o WHERE o.project_id = ? AND o.trace_id = ?`);
+    this.markHourDirty = db.prepare(
+      `INSERT INTO rollup_dirty_hours (project_id, hour, version) VALUES (?, ?, 1) ON CONFLICT (project_id, hour) DO UPDATE SET version = version + 1`,
+    );
     this.traces = new TraceRows(db, counters);
     this.sessions = new GroupAggregates(db, "sessions", "session_id", (t) => t.sessionId);
     this.users = new GroupAggregates(db, "users", "user_id", (t) => t.userId);
@@ -103,7 +108,9 @@ export class ObservationWriter {
 
   private writeAll(projectId: string, records: readonly ObservationRecord[]): InsertResult {
     const byTrace = new Map<string, ObservationRecord[]>();
+    const hours = new Set<bigint>();
     for (const record of records) {
+      hours.add(record.startTimeNs / HOUR_NS);
       const group = byTrace.get(record.traceId);
       if (group === undefined) byTrace.set(record.traceId, [record]);
       else group.push(record);
@@ -113,6 +120,8 @@ export class ObservationWriter {
     for (const [traceId, group] of byTrace) {
       if (this.writeTrace(projectId, traceId, group, nowMs)) changed.push(traceId);
     }
+    // The metrics rollups of these hours are out of date until the background thread recomputes them.
+    for (const hour of hours) this.markHourDirty.run(projectId, hour);
     this.counters.flush(projectId);
     return { written: records.length, traceIds: changed };
   }

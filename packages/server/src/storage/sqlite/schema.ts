@@ -1,4 +1,9 @@
 import type { Database } from "better-sqlite3";
+import { HOUR_NS, rollupTableDdl } from "../metrics-rollup.js";
+
+/** Marks the hour of a row (`old` or `new` in a trigger) dirty for the rollup job. */
+const markDirty = (row: string) => `INSERT INTO rollup_dirty_hours (project_id, hour, version) VALUES (${row}.project_id, ${row}.start_ns / ${HOUR_NS}, 1)
+      ON CONFLICT (project_id, hour) DO UPDATE SET version = version + 1;`;
 
 /**
  * The SQLite schema, as numbered migrations tracked in `PRAGMA user_version`.
@@ -238,6 +243,32 @@ const MIGRATIONS: readonly string[] = [
     project_id, start_ns, type, model, level, environment, tokens, cost_pico, end_ns, completion_start_ns
   );
   DROP INDEX observations_start;
+  `,
+  // 6: hourly rollups of the observations view (metrics-rollup.ts): the rollup table and the dirty
+  // hours the background thread recomputes. The ingest writer marks the hours it writes (one row a
+  // batch, not a trigger per row); these triggers mark the hours of replaced, re-priced and deleted
+  // rows. `version` grows with every mark, so the job can tell whether an hour changed while it
+  // read it. Every hour already stored starts dirty.
+  `
+  ${rollupTableDdl("TEXT", "INTEGER")}
+  CREATE TABLE rollup_dirty_hours (
+    project_id TEXT NOT NULL,
+    hour INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (project_id, hour)
+  ) WITHOUT ROWID;
+  INSERT INTO rollup_dirty_hours (project_id, hour, version)
+    SELECT project_id, start_ns / ${HOUR_NS}, 1 FROM observations GROUP BY 1, 2;
+  CREATE TRIGGER observations_rollup_update
+    AFTER UPDATE OF start_ns, end_ns, completion_start_ns, type, model, level, environment, tokens, cost_pico ON observations
+    BEGIN
+      ${markDirty("old")}
+      ${markDirty("new")}
+    END;
+  CREATE TRIGGER observations_rollup_delete AFTER DELETE ON observations
+    BEGIN
+      ${markDirty("old")}
+    END;
   `,
 ];
 

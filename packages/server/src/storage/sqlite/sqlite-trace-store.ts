@@ -28,6 +28,7 @@ import { FtsIndexer } from "./fts-indexer.js";
 import type { FtsIndexerOptions } from "./fts-indexer.js";
 import { MetricsReader } from "./metrics-reader.js";
 import { ObservationIdIndexer } from "./observation-id-indexer.js";
+import { HourlyRollups } from "./hourly-rollups.js";
 import { ObservationIdsQuery } from "./observation-ids-query.js";
 import { ObservationQueries } from "./observation-queries.js";
 import { GroupCommit } from "./group-commit.js";
@@ -56,6 +57,7 @@ export class SqliteTraceStore implements TraceStore {
   readonly groupsConcurrentWrites = true;
   private readonly indexer: FtsIndexer;
   private readonly idIndexer: ObservationIdIndexer;
+  private readonly rollups: HourlyRollups;
   private idTimer: NodeJS.Timeout | undefined;
   private readonly writer: ObservationWriter;
   private readonly groupCommit: GroupCommit;
@@ -96,11 +98,13 @@ export class SqliteTraceStore implements TraceStore {
     this.costRecompute = new SqliteCostRecompute(db);
     this.metrics = new MetricsReader(db);
     this.idIndexer = new ObservationIdIndexer(db);
+    this.rollups = new HourlyRollups(db);
     if (background === undefined) {
       this.indexer.start();
       this.idTimer = setInterval(() => {
         try {
           this.idIndexer.indexOnce();
+          this.rollups.rollupOnce();
         } catch (error) {
           onIndexerError(error);
         }
@@ -263,10 +267,14 @@ export class SqliteTraceStore implements TraceStore {
     if (this.closed) throw new Error("The store is closed.");
   }
 
-  /** Makes every stored observation searchable now (the indexer otherwise catches up within ~200 ms). */
+  /**
+   * Makes every stored observation searchable now (the indexer otherwise catches up within ~200 ms)
+   * and brings the metrics rollups of hours that are over up to date (otherwise within seconds).
+   */
   async flushIndex(): Promise<void> {
     this.indexer.flush();
     this.idIndexer.flush();
+    this.rollups.flush();
   }
 
   /** Observations stored but not yet in the full-text index. */
