@@ -13,6 +13,13 @@ const prose = (n, seed) => {
 };
 export const hex = (bytes) => randomBytes(bytes).toString("hex");
 let clock = BigInt(Date.now()) * 1_000_000n;
+let step = 1_000_000n;
+
+/** Makes the next batches' traces start at `fromNs`, `stepNs` apart (default: now, 1 ms apart). */
+export function spreadTraces(fromNs, stepNs) {
+  clock = fromNs;
+  step = stepNs;
+}
 
 /** One 512-observation batch: 64 traces of 8 spans, ~1 KB IO per span, user/session/tags on every span. */
 export function batch() {
@@ -20,7 +27,7 @@ export function batch() {
   for (let t = 0; t < TRACES_PER_BATCH; t++) {
     const traceId = hex(16);
     const rootId = hex(8);
-    const start = (clock += 1_000_000n);
+    const start = (clock += step);
     const trace = { userId: `user-${t % 50}`, sessionId: `session-${traceId.slice(0, 3)}`, tags: ["bench", t % 2 ? "odd" : "even"] };
     for (let s = 0; s < SPANS_PER_TRACE; s++) {
       const generation = s % 3 === 1;

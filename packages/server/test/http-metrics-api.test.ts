@@ -146,6 +146,7 @@ describe("GET /api/public/metrics", () => {
       [{ ...base, view: "traces", metrics: count, dimensions: [{ field: "model" }] }, /dimensions\[0\]\.field \(a traces field\) must be one of .*got "model"/],
       [{ ...base, view: "observations", metrics: count, filters: [{ column: "model", operator: "contains", value: "gpt" }] }, /filters\[0\]\.operator must be one of/],
       [{ ...base, view: "observations", metrics: count, filters: [{ column: "model", operator: "=", value: 3 }] }, /filters\[0\]\.value must be a string \(or null\)/],
+      [{ ...base, view: "observations", metrics: count, filters: [{ column: "model", operator: "any of", value: ["gpt", "a\u0000b"] }] }, /filters\[0\]\.value must not contain a NUL character/],
       [{ ...base, view: "traces", metrics: count, fromTimestamp: "yesterday" }, /fromTimestamp must be an ISO 8601 timestamp/],
       [{ view: "traces", metrics: count, fromTimestamp: TO, toTimestamp: FROM }, /fromTimestamp .* must be before query\.toTimestamp/],
       [{ ...base, view: "traces", metrics: count, timeDimension: { granularity: "second" } }, /granularity must be one of/],

@@ -143,6 +143,8 @@ describe("GET /api/public/traces", () => {
     ["orderBy=userId.desc", /orderBy field "userId" is not supported; use one of timestamp, name/],
     ["orderBy=timestamp.up", /orderBy direction must be asc or desc/],
     ["fields=core,everything", /fields contains "everything"/],
+    ["userId=a%00b", /userId must not contain a NUL character/],
+    ["tags=ok&tags=%00", /tags must not contain a NUL character/],
   ] as const) {
     it(`refuses ${query} with 400 invalid_query`, async () => {
       const { status, body } = await h.get(`/api/public/traces?${query}`);

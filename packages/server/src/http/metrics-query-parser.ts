@@ -10,7 +10,7 @@ import {
   type MetricsView,
 } from "../storage/metrics-query.js";
 import { HttpError } from "./http-error.js";
-import { parseIsoToNanos } from "./query-params.js";
+import { parseIsoToNanos, withoutNul } from "./query-params.js";
 
 /** Most metrics in one query. */
 export const MAX_METRICS = 10;
@@ -152,6 +152,7 @@ function parseFilter(item: unknown, i: number, field: (value: unknown, name: str
     if (typeof v !== "string" && v !== null) {
       throw invalid(`${name}.value must be ${many ? "an array of strings (or null)" : "a string (or null)"} for ${JSON.stringify(operator)}, got ${JSON.stringify(value)}.`);
     }
+    if (typeof v === "string") withoutNul(`${name}.value`, v);
   }
   return { field: column, operator, values: values as Array<string | null> };
 }

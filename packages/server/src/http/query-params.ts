@@ -38,6 +38,15 @@ function normalizeZone(zone: string): string {
 }
 
 /**
+ * A text value as given, refused when it holds a NUL character: no stored text has one (PostgreSQL
+ * text cannot), and a store would fail on it rather than find nothing.
+ */
+export function withoutNul(name: string, value: string): string {
+  if (value.includes("\u0000")) throw invalid(`${name} must not contain a NUL character (\\u0000), got ${JSON.stringify(value)}.`);
+  return value;
+}
+
+/**
  * Typed, validated access to a request's query string. Every accessor throws a 400 `invalid_query`
  * that names the parameter, the value and what was expected; absent or empty parameters are undefined.
  */
@@ -51,7 +60,7 @@ export class QueryParams {
 
   /** The first non-empty value of a parameter. */
   string(name: string): string | undefined {
-    for (const value of this.params.getAll(name)) if (value.trim() !== "") return value.trim();
+    for (const value of this.params.getAll(name)) if (value.trim() !== "") return withoutNul(name, value.trim());
     return undefined;
   }
 
@@ -59,7 +68,7 @@ export class QueryParams {
   strings(name: string): string[] | undefined {
     const values = this.params
       .getAll(name)
-      .map((v) => v.trim())
+      .map((v) => withoutNul(name, v.trim()))
       .filter((v) => v !== "");
     return values.length === 0 ? undefined : values;
   }

@@ -22,6 +22,13 @@ export interface MetricsDialect {
    * the database has none: then the values are read and ranked in JS (`percentileRows`).
    */
   percentileAggregate(fraction: number, value: string): string | null;
+  /** A per-row value as read for percentiles (SQLite: a REAL, so it comes back as a number, not a BigInt). */
+  percentileValue(value: string): string;
+  /**
+   * How the rollup table holds the values of a measure whose percentiles it keeps: an array column
+   * the database unnests (PostgreSQL), or a BLOB of doubles read and ranked in JS (SQLite).
+   */
+  readonly rollupValues: "array" | "blob";
   /**
    * Written after `observations o`: SQLite's `INDEXED BY observations_metrics`, since its planner
    * otherwise picks an index that orders a GROUP BY (e.g. by type) and then reads every row.
@@ -61,14 +68,40 @@ type Row = Record<string, unknown>;
  */
 export type MetricsPart = "all" | "additive" | "percentiles";
 
-/** Builds the SQL of a validated metrics query. The caller runs it and hands the rows to `collectMetricsRows`. */
-export function buildMetricsSql(projectId: string, query: MetricsQuery, dialect: MetricsDialect, part: MetricsPart = "all"): MetricsStatements {
+/** Parameters of one statement, or of several concatenated ones (numbering goes on from `offset`). */
+export class SqlParams {
+  readonly values: unknown[] = [];
+
+  constructor(
+    private readonly dialect: MetricsDialect,
+    private readonly offset = 0,
+  ) {}
+
+  /** Adds a value; returns its placeholder. */
+  add(value: unknown): string {
+    this.values.push(value);
+    return this.dialect.placeholder(this.offset + this.values.length);
+  }
+
+  /** How many placeholders this list and those before it used. */
+  get end(): number {
+    return this.offset + this.values.length;
+  }
+}
+
+/** The FROM clause, WHERE clause and group key columns (`… AS b`, `… AS d0`…) of a query over its view. */
+export interface ViewSelect {
+  from: string;
+  where: string;
+  keys: string[];
+  /** The SQL of a measure's per-row value (null for the plain row count). */
+  measureSql(name: string): string | null;
+}
+
+/** The parts of a statement over the query's view and range; parameters go to `params`. */
+export function viewSelect(projectId: string, query: MetricsQuery, dialect: MetricsDialect, params: SqlParams): ViewSelect {
   const view = METRICS_VIEWS[query.view];
-  const params: unknown[] = [];
-  const param = (value: unknown): string => {
-    params.push(value);
-    return dialect.placeholder(params.length);
-  };
+  const param = (value: unknown): string => params.add(value);
   const fieldSql = (name: string): string => {
     const spec = view.fields[name];
     if (spec === undefined) throw new Error(`Unknown ${query.view} field ${name}.`);
@@ -85,11 +118,18 @@ export function buildMetricsSql(projectId: string, query: MetricsQuery, dialect:
   const from = `${view.from}${hint}${needsTrace && view.traceJoin !== null ? ` ${view.traceJoin}` : ""}`;
   const conditions = [`${view.projectColumn} = ${param(projectId)}`, `${view.timeColumn} >= ${param(query.fromNs)}`, `${view.timeColumn} < ${param(query.toNs)}`];
   for (const filter of query.filters) conditions.push(filterSql(fieldSql(filter.field), filter, param));
-  const where = `WHERE ${conditions.join(" AND ")}`;
 
   const keys: string[] = [];
   if (query.granularity !== null) keys.push(`${bucketSql(view.timeColumn, query.granularity, dialect)} AS b`);
   query.dimensions.forEach((name, i) => keys.push(`${fieldSql(name)} AS d${i}`));
+  return { from, where: `WHERE ${conditions.join(" AND ")}`, keys, measureSql };
+}
+
+/** Builds the SQL of a validated metrics query. The caller runs it and hands the rows to `collectMetricsRows`. */
+export function buildMetricsSql(projectId: string, query: MetricsQuery, dialect: MetricsDialect, part: MetricsPart = "all"): MetricsStatements {
+  const sqlParams = new SqlParams(dialect);
+  const params = sqlParams.values;
+  const { from, where, keys, measureSql } = viewSelect(projectId, query, dialect, sqlParams);
   const groupBy = keys.length === 0 ? "" : `GROUP BY ${keys.map((_, i) => i + 1).join(", ")}`;
 
   // rows_n: how many rows the group has (lets a caller tell an empty ungrouped result from a real one).
@@ -114,15 +154,27 @@ export function buildMetricsSql(projectId: string, query: MetricsQuery, dialect:
   });
   const main = { sql: `SELECT ${columns.join(", ")} FROM ${from} ${where} ${groupBy}`, params: [...params] };
 
-  const keyAliases = keys.map((k) => k.slice(k.lastIndexOf(" AS ") + 4));
+  const keyAliases = keys.map(keyAlias);
   const percentiles = [...rankedInJs].map(([measure, wanted]) => ({
     // REAL (a double in SQLite, the one dialect that ranks in JS): returned as a number even where integers come back as BigInt.
-    sql: `SELECT ${[...keys, `CAST(${measureSql(measure) ?? "1"} AS REAL) AS x`].join(", ")} FROM ${from} ${where} AND ${measureSql(measure) ?? "1"} IS NOT NULL`,
+    sql: `SELECT ${[...keys, `${dialect.percentileValue(measureSql(measure) ?? "1")} AS x`].join(", ")} FROM ${from} ${where} AND ${measureSql(measure) ?? "1"} IS NOT NULL`,
     params: [...params],
     wanted,
     keys: keyAliases,
   }));
   return { main, percentiles };
+}
+
+/** The alias of a key column (`… AS b` is `b`). */
+export function keyAlias(column: string): string {
+  return column.slice(column.lastIndexOf(" AS ") + 4);
+}
+
+/** A string that tells groups apart by their key values (faster than JSON for one row in a million). */
+export function groupValuesKey(values: readonly unknown[]): string {
+  let key = "";
+  for (const value of values) key += value === null || value === undefined ? "\u0002\u0001" : `${String(value)}\u0001`;
+  return key;
 }
 
 /**
@@ -135,7 +187,7 @@ export function percentileRows(values: Iterable<unknown[]>, statement: Percentil
   const groups = new Map<string, { keys: unknown[]; xs: number[] }>();
   for (const row of values) {
     const keys = row.slice(0, width);
-    const id = JSON.stringify(keys.map((k) => (typeof k === "bigint" ? String(k) : k)));
+    const id = groupValuesKey(keys);
     let group = groups.get(id);
     if (group === undefined) groups.set(id, (group = { keys, xs: [] }));
     group.xs.push(Number(row[width]));

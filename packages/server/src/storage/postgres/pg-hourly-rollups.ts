@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { HOUR_NS, ROLLUP_VALUE_COLUMNS, rollupSelectSql } from "../metrics-rollup.js";
+import { HOUR_NS, ROLLUP_VALUE_COLUMNS, ROLLUP_VALUES_COLUMNS, rollupSelectSql } from "../metrics-rollup.js";
 import { PG_METRICS_DIALECT } from "./pg-metrics-queries.js";
 import { inTransaction } from "./pg-transaction.js";
 
@@ -10,7 +10,7 @@ const HOURS_PER_RUN = 32;
 /** The pause after a failed run (the database is probably unavailable). */
 const ERROR_BACKOFF_MILLIS = 5_000;
 
-const INSERT_ROLLUP = `INSERT INTO observation_rollups (project_id, hour, ${ROLLUP_VALUE_COLUMNS.join(", ")})
+const INSERT_ROLLUP = `INSERT INTO observation_rollups (project_id, hour, ${[...ROLLUP_VALUE_COLUMNS, ...ROLLUP_VALUES_COLUMNS].join(", ")})
   SELECT $1, $4::int8, s.* FROM (${rollupSelectSql(PG_METRICS_DIALECT)}) s`;
 
 /**

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { MetricsQuery, MetricsRow } from "../metrics-query.js";
 import { buildMetricsSql, collectMetricsRows, mergeGroups, type MetricsDialect } from "../metrics-sql.js";
-import { dirtyHoursSql, planRollup, rollupStatements, type RollupPlan } from "../metrics-rollup.js";
+import { dirtyHoursSql, percentileUnionSql, planRollup, rollupStatements, type RollupPlan } from "../metrics-rollup.js";
 import type { Row } from "../record-rows.js";
 import { withClient } from "./pg-transaction.js";
 
@@ -16,6 +16,8 @@ export const PG_METRICS_DIALECT: MetricsDialect = {
   },
   // percentile_disc is the nearest-rank percentile: the first value whose rank reaches ceil(p * n).
   percentileAggregate: (fraction, value) => `percentile_disc(${fraction}) WITHIN GROUP (ORDER BY ${value})`,
+  percentileValue: (value) => value,
+  rollupValues: "array",
   observationsIndexHint: "",
 };
 
@@ -55,7 +57,11 @@ export class PgMetricsQueries {
         if (statements === null) return null;
         const parts: Row[] = [];
         for (const statement of [statements.rollup, ...statements.raw]) parts.push(...(await client.query<Row>(statement.sql, statement.params)).rows);
-        const percentiles = statements.percentiles === null ? [] : [(await client.query<Row>(statements.percentiles.main.sql, statements.percentiles.main.params)).rows];
+        const percentiles: Row[][] = [];
+        for (const sources of statements.percentiles) {
+          const union = percentileUnionSql(sources, PG_METRICS_DIALECT);
+          percentiles.push((await client.query<Row>(union.sql, union.params)).rows);
+        }
         return collectMetricsRows(query, mergeGroups(query, parts), percentiles);
       } finally {
         await client.query("COMMIT").catch(() => undefined);

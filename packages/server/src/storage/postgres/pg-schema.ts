@@ -230,7 +230,7 @@ const MIGRATIONS: readonly string[] = [
   // the hours it writes; statement triggers mark the hours of updated (re-priced) and deleted
   // (replaced, deleted) rows. Dropped partitions are handled by retention. Every stored hour starts dirty.
   `
-  ${rollupTableDdl('TEXT COLLATE "C"', "BIGINT")}
+  ${rollupTableDdl('TEXT COLLATE "C"', "BIGINT", "BIGINT[]")}
   CREATE TABLE rollup_dirty_hours (
     project_id TEXT COLLATE "C" NOT NULL,
     hour BIGINT NOT NULL

@@ -1,6 +1,8 @@
 import type { Database, Statement } from "better-sqlite3";
-import { HOUR_NS, ROLLUP_VALUE_COLUMNS, rollupSelectSql } from "../metrics-rollup.js";
+import { HOUR_NS, ROLLUP_VALUE_COLUMNS, ROLLUP_VALUES_COLUMNS, ROLLUP_VALUES_SQL, rollupSelectSql } from "../metrics-rollup.js";
+import { groupValuesKey } from "../metrics-sql.js";
 import { SQLITE_METRICS_DIALECT } from "./metrics-queries.js";
+import { encodeDoubles } from "./rollup-values.js";
 
 /** Longest one run reads before it writes what it has (the first hour is always done, however long). */
 const READ_SLICE_MILLIS = 50;
@@ -25,6 +27,7 @@ interface ComputedHour {
 export class HourlyRollups {
   private readonly pending: Statement;
   private readonly compute: Statement;
+  private readonly values: Statement;
   private readonly version: Statement;
   private readonly clear: Statement;
   private readonly insert: Statement;
@@ -35,9 +38,16 @@ export class HourlyRollups {
   constructor(db: Database) {
     this.pending = db.prepare(`SELECT project_id, hour, version FROM rollup_dirty_hours WHERE hour < ? ORDER BY hour DESC LIMIT ${HOURS_PER_RUN}`);
     this.compute = db.prepare(rollupSelectSql(SQLITE_METRICS_DIALECT)).raw(true);
+    // The kept values (for percentiles), per group: SQLite has no array aggregate, so they are read and packed here.
+    this.values = db
+      .prepare(
+        `SELECT o.type, o.model, o.level, o.environment, ${ROLLUP_VALUES_SQL.map((value) => `CAST(${value} AS REAL)`).join(", ")}
+         FROM observations o ${SQLITE_METRICS_DIALECT.observationsIndexHint} WHERE o.project_id = ? AND o.start_ns >= ? AND o.start_ns < ?`,
+      )
+      .raw(true);
     this.version = db.prepare(`SELECT version FROM rollup_dirty_hours WHERE project_id = ? AND hour = ?`).pluck();
     this.clear = db.prepare(`DELETE FROM observation_rollups WHERE project_id = ? AND hour = ?`);
-    const columns = ["project_id", "hour", ...ROLLUP_VALUE_COLUMNS];
+    const columns = ["project_id", "hour", ...ROLLUP_VALUE_COLUMNS, ...ROLLUP_VALUES_COLUMNS];
     this.insert = db.prepare(`INSERT INTO observation_rollups (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
     this.unmark = db.prepare(`DELETE FROM rollup_dirty_hours WHERE project_id = ? AND hour = ? AND version = ?`);
     this.readHours = db.transaction((beforeHour: bigint) => this.read(beforeHour));
@@ -70,7 +80,21 @@ export class HourlyRollups {
     const hours: ComputedHour[] = [];
     for (const row of this.pending.all(beforeHour) as Array<{ project_id: string; hour: bigint | number; version: bigint | number }>) {
       const hour = BigInt(row.hour);
-      const rows = this.compute.all(row.project_id, hour * HOUR_NS, (hour + 1n) * HOUR_NS) as unknown[][];
+      const range = [row.project_id, hour * HOUR_NS, (hour + 1n) * HOUR_NS];
+      const lists = new Map<string, number[][]>();
+      for (const values of this.values.iterate(...range) as IterableIterator<unknown[]>) {
+        const key = groupValuesKey(values.slice(0, 4));
+        let group = lists.get(key);
+        if (group === undefined) lists.set(key, (group = ROLLUP_VALUES_COLUMNS.map(() => [])));
+        group.forEach((list, i) => {
+          const value = values[4 + i];
+          if (value !== null) list.push(value as number);
+        });
+      }
+      const rows = (this.compute.all(...range) as unknown[][]).map((aggregates) => {
+        const group = lists.get(groupValuesKey(aggregates.slice(0, 4))) ?? [];
+        return [...aggregates, ...ROLLUP_VALUES_COLUMNS.map((_, i) => encodeDoubles(group[i] ?? []))];
+      });
       hours.push({ projectId: row.project_id, hour, version: BigInt(row.version), rows });
       if (performance.now() >= deadline) break;
     }

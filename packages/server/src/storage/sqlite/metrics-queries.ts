@@ -5,13 +5,15 @@ import {
   bucketStartMs,
   buildMetricsSql,
   collectMetricsRows,
+  groupValuesKey,
   mergeGroups,
   nearestRanks,
   percentileRows,
   type MetricsDialect,
   type MetricsStatements,
 } from "../metrics-sql.js";
-import { dirtyHoursSql, planRollup, rollupStatements, type RollupPlan } from "../metrics-rollup.js";
+import { dirtyHoursSql, planRollup, rollupStatements, type PercentileSources, type RollupPlan } from "../metrics-rollup.js";
+import { decodeDoubles } from "./rollup-values.js";
 import { StatementCache } from "./statement-cache.js";
 
 const DAY_NS = 86_400_000_000_000n;
@@ -27,6 +29,8 @@ export const SQLITE_METRICS_DIALECT: MetricsDialect = {
     return `(${at("%Y")} * 12 + ${at("%m")} - 1)`;
   },
   percentileAggregate: () => null,
+  percentileValue: (value) => `CAST(${value} AS REAL)`,
+  rollupValues: "blob",
   observationsIndexHint: "INDEXED BY observations_metrics",
 };
 
@@ -91,8 +95,45 @@ export class MetricsQueries {
     if (statements === null) return null;
     const parts: Row[] = [];
     for (const statement of [statements.rollup, ...statements.raw]) parts.push(...(this.statements.get(statement.sql).all(...statement.params) as Row[]));
-    const percentiles = statements.percentiles === null ? [] : this.rank(statements.percentiles);
+    const percentiles = statements.percentiles.map((sources) => this.rankSources(sources));
     return collectMetricsRows(query, mergeGroups(query, parts), percentiles);
+  }
+
+  /**
+   * Nearest-rank percentiles, per group, over the union of the rollups' value lists (the first
+   * statement: keys and a BLOB of doubles) and the rows' values (the others: keys and a REAL).
+   */
+  private rankSources(sources: PercentileSources): Row[] {
+    const width = sources.keys.length;
+    const groups = new Map<string, { keys: unknown[]; lists: Float64Array[]; values: number[] }>();
+    const groupOf = (row: unknown[]) => {
+      const keys = row.slice(0, width);
+      const id = groupValuesKey(keys);
+      let group = groups.get(id);
+      if (group === undefined) groups.set(id, (group = { keys, lists: [], values: [] }));
+      return group;
+    };
+    sources.statements.forEach((statement, i) => {
+      for (const row of this.statements.get(statement.sql).raw(true).iterate(...statement.params) as IterableIterator<unknown[]>) {
+        const group = groupOf(row);
+        if (i === 0) group.lists.push(decodeDoubles(row[width] as Uint8Array));
+        else group.values.push(row[width] as number);
+      }
+    });
+    const rows: Row[] = [];
+    for (const { keys, lists, values } of groups.values()) {
+      const all = new Float64Array(lists.reduce((n, list) => n + list.length, values.length));
+      let at = 0;
+      for (const list of lists) {
+        all.set(list, at);
+        at += list.length;
+      }
+      all.set(values, at);
+      const row = nearestRanks(all, sources);
+      sources.keys.forEach((key, k) => (row[key] = keys[k]));
+      rows.push(row);
+    }
+    return rows;
   }
 
   /** The percentile metrics of a query, ranked over its whole range. */

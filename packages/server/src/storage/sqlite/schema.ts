@@ -250,7 +250,7 @@ const MIGRATIONS: readonly string[] = [
   // rows. `version` grows with every mark, so the job can tell whether an hour changed while it
   // read it. Every hour already stored starts dirty.
   `
-  ${rollupTableDdl("TEXT", "INTEGER")}
+  ${rollupTableDdl("TEXT", "INTEGER", "BLOB")}
   CREATE TABLE rollup_dirty_hours (
     project_id TEXT NOT NULL,
     hour INTEGER NOT NULL,
