@@ -98,7 +98,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? consoleServerLogger;
   assertSafeBinding(config);
-  const store = await openStore(config, (error) => logger.warn(`Background full-text indexing failed (it retries): ${errorMessage(error)}`));
+  const store = await openStore(config, (error) => logger.warn(`Background work (full-text index, metrics rollups) failed (it retries): ${errorMessage(error)}`));
   let state: DefaultProjectState;
   let localKey: LocalKeyPair | null = null;
   try {
@@ -176,6 +176,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       server.closeIdleConnections();
     })
       .then(() => retention.stop())
+      .then(() => authenticator.flushUses())
       .then(() => ingestDecoder.close())
       .then(() => store.close());
     return closed;

@@ -99,6 +99,30 @@ describe("the key cache", () => {
   });
 });
 
+describe("when a key was last used", () => {
+  it("records each key's latest use, written in batches (not per request) and on shutdown, never moving back", async () => {
+    let now = Date.UTC(2026, 10, 25, 9, 0, 0);
+    const h = await harness({ nowMs: () => now });
+    const lastUsed = async (keyId: string) => (await h.store.listApiKeys("default")).concat(await h.store.listApiKeys("team-b")).find((k) => k.id === keyId)?.lastUsedAtMs;
+    assert.equal(await lastUsed(h.keyA.keyId), null, "never used");
+    assert.equal((await h.get("/api/public/traces")).status, 200);
+    now += 1_000;
+    assert.equal((await h.get("/api/public/traces")).status, 200);
+    assert.equal(await lastUsed(h.keyA.keyId), null, "not written per request");
+    await h.authenticator.flushUses();
+    assert.equal(await lastUsed(h.keyA.keyId), now, "the latest of the two uses");
+    assert.equal(await lastUsed(h.keyB.keyId), null, "the other project's key was not used");
+    // A use recorded with an older clock (another process) never moves it back.
+    await h.store.recordApiKeyUse([{ keyId: h.keyA.keyId, atMs: now - 60_000 }]);
+    assert.equal(await lastUsed(h.keyA.keyId), now);
+    // A failed request does not count as a use.
+    now += 1_000;
+    assert.equal((await h.get("/api/public/traces", { ...h.keyA, authorization: basicAuth(h.keyA.publicKey, "sk-sl-wrong") })).status, 401);
+    await h.authenticator.flushUses();
+    assert.equal(await lastUsed(h.keyA.keyId), now - 1_000);
+  });
+});
+
 describe("project isolation", () => {
   it("a project's keys never see another project's traces, observations, sessions or users", async () => {
     const h = await harness();

@@ -18,7 +18,15 @@ export interface AuthenticatorOptions {
   maxEntries?: number;
   /** The clock (tests). */
   nowMs?: () => number;
+  /**
+   * How long key uses are gathered before they are written (`lastUsedAt`), so a busy key costs one
+   * write a minute, not one a request. Default `DEFAULT_KEY_USE_FLUSH_MILLIS`.
+   */
+  useFlushMillis?: number;
 }
+
+/** Key uses are written at most this often. */
+export const DEFAULT_KEY_USE_FLUSH_MILLIS = 60_000;
 
 const HINT =
   "Check SIGHTLINE_PUBLIC_KEY and SIGHTLINE_SECRET_KEY (or LANGFUSE_*), and that SIGHTLINE_BASE_URL points at this server.";
@@ -70,6 +78,10 @@ export class ApiKeyAuthenticator {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly maxEntries: number;
   private readonly now: () => number;
+  /** Key id -> the latest time it authenticated a request, not yet written. */
+  private readonly uses = new Map<string, number>();
+  private useTimer: NodeJS.Timeout | undefined;
+  private writingUses: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: TraceStore,
@@ -95,7 +107,36 @@ export class ApiKeyAuthenticator {
         `The API key "${publicKey}" was revoked on ${new Date(record.revokedAtMs).toISOString()}; create a new one with \`sightline keys create\`.`,
       );
     }
+    this.used(record.id);
     return { projectId: record.projectId, keyId: record.id, publicKey };
+  }
+
+  /**
+   * Writes the key uses gathered so far (the store's `lastUsedAtMs`); resolves once written. Called
+   * by the timer, and on shutdown so the last minute is not lost. A failed write keeps the uses
+   * for the next one: a key's last use is bookkeeping, never a reason to fail a request.
+   */
+  flushUses(): Promise<void> {
+    clearTimeout(this.useTimer);
+    this.useTimer = undefined;
+    const batch = [...this.uses].map(([keyId, atMs]) => ({ keyId, atMs }));
+    this.uses.clear();
+    this.writingUses = this.writingUses.then(async () => {
+      if (batch.length === 0) return;
+      try {
+        await this.store.recordApiKeyUse(batch);
+      } catch {
+        for (const { keyId, atMs } of batch) this.used(keyId, atMs);
+      }
+    });
+    return this.writingUses;
+  }
+
+  private used(keyId: string, atMs = this.now()): void {
+    if ((this.uses.get(keyId) ?? 0) < atMs) this.uses.set(keyId, atMs);
+    if (this.useTimer !== undefined) return;
+    this.useTimer = setTimeout(() => void this.flushUses(), this.options.useFlushMillis ?? DEFAULT_KEY_USE_FLUSH_MILLIS);
+    this.useTimer.unref();
   }
 
   /** Revokes a key in the store and forgets it here at once. False when the project has no such key. */

@@ -43,6 +43,11 @@ export const ROLLUP_VALUES_SQL: readonly string[] = Object.keys(ROLLUP_VALUES).m
 const MIN_ROLLUP_HOURS = 2n;
 /** Past this many separate row-read ranges (scattered dirty hours), the plain query is simpler and as fast. */
 const MAX_RAW_RANGES = 24;
+/**
+ * When at least this share of the whole hours is dirty (e.g. right after an upgrade, before the job
+ * caught up), the plain query, tuned for reading rows, is faster than rollups plus rows.
+ */
+const MAX_DIRTY_SHARE = 0.5;
 
 /** The rollup table's columns after `project_id, hour`, in order. */
 export const ROLLUP_VALUE_COLUMNS: readonly string[] = [
@@ -152,8 +157,8 @@ export interface RollupStatements {
 
 /**
  * The statements that answer `query` through rollups, given the dirty hours of its range (read in
- * the same snapshot the statements run in), or null when too many scattered ranges would have to
- * be read from the rows. Run them and hand the rows to `mergeGroups` then `collectMetricsRows`.
+ * the same snapshot the statements run in), or null when reading only rows is the better plan
+ * (many scattered ranges, or most hours dirty). Run them and hand the rows to `mergeGroups` then `collectMetricsRows`.
  */
 export function rollupStatements(projectId: string, query: MetricsQuery, plan: RollupPlan, dirtyHours: readonly bigint[], dialect: MetricsDialect): RollupStatements | null {
   const ranges: Array<[bigint, bigint]> = [];
@@ -166,7 +171,7 @@ export function rollupStatements(projectId: string, query: MetricsQuery, plan: R
   addRange(query.fromNs, plan.fromHour * HOUR_NS);
   for (const hour of [...dirtyHours].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) addRange(hour * HOUR_NS, (hour + 1n) * HOUR_NS);
   addRange(plan.toHour * HOUR_NS, query.toNs);
-  if (ranges.length > MAX_RAW_RANGES) return null;
+  if (ranges.length > MAX_RAW_RANGES || dirtyHours.length >= MAX_DIRTY_SHARE * Number(plan.toHour - plan.fromHour)) return null;
   const raw = ranges.map(([fromNs, toNs]) => buildMetricsSql(projectId, { ...query, fromNs, toNs }, dialect, "additive").main);
   const wanted = new Map<string, Array<{ index: number; fraction: number }>>();
   query.metrics.forEach((metric, index) => {

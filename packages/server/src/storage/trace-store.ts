@@ -128,6 +128,9 @@ export interface TraceStore {
   /** Marks a key revoked; false when it does not exist in that project. */
   revokeApiKey(projectId: string, keyId: string): Promise<boolean>;
 
+  /** Records when keys were last used (a later time than the stored one wins). Unknown key ids are ignored. */
+  recordApiKeyUse(uses: ReadonlyArray<{ keyId: string; atMs: number }>): Promise<void>;
+
   /**
    * Writes observations and updates their derived traces in ONE transaction. Resolves only once
    * the data is durable (committed): an acknowledged request survives a crash. A span that arrives

@@ -90,6 +90,17 @@ export class PgProjectKeyQueries {
     });
     return (result.rowCount ?? 0) > 0;
   }
+
+  /** Moves each key's last use forward to its time (never back), in one statement. */
+  async recordApiKeyUse(uses: ReadonlyArray<{ keyId: string; atMs: number }>): Promise<void> {
+    if (uses.length === 0) return;
+    await this.pool.query({
+      name: "api-key-used",
+      text: `UPDATE api_keys k SET last_used_at_ms = GREATEST(coalesce(k.last_used_at_ms, 0), u.at)
+        FROM unnest($1::text[], $2::int8[]) AS u(id, at) WHERE k.id = u.id`,
+      values: [uses.map((u) => u.keyId), uses.map((u) => Math.floor(u.atMs))],
+    });
+  }
 }
 
 

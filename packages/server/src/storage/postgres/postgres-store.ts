@@ -23,8 +23,13 @@ export interface PostgresStoreOptions {
   partitions?: PartitionOptions;
   /** The background full-text indexer. */
   fullText?: PgSearchIndexerOptions;
-  /** Errors of the background indexer (logged by the server; it keeps retrying). */
+  /** Errors of the background indexer and rollup job (logged by the server; they keep retrying). */
   onIndexerError?: (error: unknown) => void;
+  /**
+   * How often this process looks for dirty metrics rollup hours to recompute (one process at a
+   * time does). Default `DEFAULT_PG_ROLLUP_INTERVAL_MILLIS`; `flushIndex` does it at once.
+   */
+  metricsRollupIntervalMillis?: number;
   /** Errors of idle pooled connections (e.g. the database restarted); they never crash the process. */
   onIdleError?: (error: Error) => void;
 }
@@ -68,5 +73,6 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     maxConnections + 1,
     options.fullText,
     options.onIndexerError,
+    options.metricsRollupIntervalMillis,
   );
 }

@@ -71,6 +71,7 @@ export class PostgresTraceStore implements TraceStore {
     private readonly brokenConnectionRetries = 11,
     searchOptions: PgSearchIndexerOptions = {},
     onIndexerError: (error: unknown) => void = () => {},
+    rollupIntervalMillis?: number,
   ) {
     this.bulkInsertMethod = bulk.method;
     this.writer = new PgObservationWriter(bulk);
@@ -83,7 +84,7 @@ export class PostgresTraceStore implements TraceStore {
     this.modelPrices = new PgModelPriceQueries(pool);
     this.costRecompute = new PgCostRecompute(pool);
     this.metrics = new PgMetricsQueries(pool);
-    this.rollups = new PgHourlyRollups(pool, undefined, onIndexerError);
+    this.rollups = new PgHourlyRollups(pool, rollupIntervalMillis, onIndexerError);
   }
 
   /** Migrates the schema, then starts the background full-text indexer and the metrics rollup job (which need their tables). */
@@ -124,6 +125,10 @@ export class PostgresTraceStore implements TraceStore {
 
   async revokeApiKey(projectId: string, keyId: string): Promise<boolean> {
     return this.run(() => this.keys.revokeApiKey(projectId, keyId));
+  }
+
+  async recordApiKeyUse(uses: ReadonlyArray<{ keyId: string; atMs: number }>): Promise<void> {
+    return this.run(() => this.keys.recordApiKeyUse(uses));
   }
 
   /** One transaction; resolves after COMMIT (with PostgreSQL's default `synchronous_commit = on`, durable). */

@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import { DEFAULT_ROLLUP_INTERVAL_MILLIS } from "./hourly-rollups.js";
 
 /** Options of the background maintenance thread. */
 export interface BackgroundMaintenanceOptions {
@@ -12,6 +13,8 @@ export interface BackgroundMaintenanceOptions {
   ftsBatchRows?: number;
   /** Polling period when there is nothing to index. */
   ftsIntervalMillis: number;
+  /** How often dirty metrics rollup hours are recomputed. Default `DEFAULT_ROLLUP_INTERVAL_MILLIS`. */
+  rollupIntervalMillis?: number | undefined;
 }
 
 /** What the worker receives (`workerData`). */
@@ -21,6 +24,7 @@ export interface BackgroundWorkerData {
   readonly busyTimeoutMillis: number;
   readonly ftsBatchRows: number;
   readonly ftsIntervalMillis: number;
+  readonly rollupIntervalMillis: number;
   /** Int32Array[1]: batches waiting for the ingest writer (the thread yields while it is non-zero). */
   readonly writerState: SharedArrayBuffer;
 }
@@ -60,6 +64,7 @@ export class BackgroundMaintenance {
       busyTimeoutMillis: options.busyTimeoutMillis,
       ftsBatchRows: options.ftsBatchRows ?? DEFAULT_BACKGROUND_FTS_BATCH_ROWS,
       ftsIntervalMillis: options.ftsIntervalMillis,
+      rollupIntervalMillis: options.rollupIntervalMillis ?? DEFAULT_ROLLUP_INTERVAL_MILLIS,
       writerState: shared,
     };
     this.worker = new Worker(new URL("./background-worker.js", import.meta.url), { workerData: data });

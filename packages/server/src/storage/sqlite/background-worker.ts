@@ -20,10 +20,8 @@ const ID_INDEX_EVERY_MILLIS = 1_000;
 /** Under a sustained load, one id-indexing transaction still runs this often. */
 const ID_MIN_PROGRESS_MILLIS = 250;
 
-/** Dirty metrics rollup hours are recomputed this often (when the writer has nothing queued)... */
-const ROLLUP_EVERY_MILLIS = 1_000;
-/** ...and at least this often under a sustained load. */
-const ROLLUP_MIN_PROGRESS_MILLIS = 5_000;
+/** Under a sustained load, dirty metrics rollup hours are recomputed at least this many intervals apart. */
+const ROLLUP_MIN_PROGRESS_INTERVALS = 5;
 
 /** Niceness of this thread: the ingest threads come first when the cores are busy. */
 const BACKGROUND_NICENESS = 10;
@@ -85,7 +83,8 @@ function step(): void {
     }
     // Metrics rollups of hours that are over: reading runs outside the write lock, writing is short.
     const sinceRollup = performance.now() - lastRollup;
-    if (sinceRollup >= ROLLUP_EVERY_MILLIS && (Atomics.load(writerQueued, 0) === 0 || sinceRollup >= ROLLUP_MIN_PROGRESS_MILLIS)) {
+    const rollupEvery = data.rollupIntervalMillis;
+    if (sinceRollup >= rollupEvery && (Atomics.load(writerQueued, 0) === 0 || sinceRollup >= ROLLUP_MIN_PROGRESS_INTERVALS * rollupEvery)) {
       rollups.rollupOnce();
       lastRollup = performance.now();
     }

@@ -4,6 +4,9 @@ import { groupValuesKey } from "../metrics-sql.js";
 import { SQLITE_METRICS_DIALECT } from "./metrics-queries.js";
 import { encodeDoubles } from "./rollup-values.js";
 
+/** How often dirty hours are looked for by default (`metricsRollupIntervalMillis`). */
+export const DEFAULT_ROLLUP_INTERVAL_MILLIS = 1_000;
+
 /** Longest one run reads before it writes what it has (the first hour is always done, however long). */
 const READ_SLICE_MILLIS = 50;
 /** Dirty hours one run looks at, at most. */

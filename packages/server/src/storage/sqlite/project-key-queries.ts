@@ -18,6 +18,7 @@ export class ProjectKeyQueries {
   private readonly keyByPublic: Statement;
   private readonly keysOfProject: Statement;
   private readonly revoke: Statement;
+  private readonly recordUses: (uses: ReadonlyArray<{ keyId: string; atMs: number }>) => void;
   private readonly setRetention: Statement;
   private readonly retention: Statement;
 
@@ -33,6 +34,10 @@ export class ProjectKeyQueries {
     this.keysOfProject = db.prepare(`SELECT * FROM api_keys WHERE project_id = ? ORDER BY created_at_ms, id`);
     // Revoking twice keeps the first revocation time.
     this.revoke = db.prepare(`UPDATE api_keys SET revoked_at_ms = coalesce(revoked_at_ms, ?) WHERE project_id = ? AND id = ?`);
+    const used = db.prepare(`UPDATE api_keys SET last_used_at_ms = max(coalesce(last_used_at_ms, 0), ?) WHERE id = ?`);
+    this.recordUses = db.transaction((uses: ReadonlyArray<{ keyId: string; atMs: number }>) => {
+      for (const use of uses) used.run(Math.floor(use.atMs), use.keyId);
+    });
     this.setRetention = db.prepare(`UPDATE projects SET retention_days = ? WHERE id = ?`);
     this.retention = db.prepare(`SELECT id, retention_days FROM projects ORDER BY created_at_ms, id`);
   }
@@ -82,6 +87,11 @@ export class ProjectKeyQueries {
   /** Revokes a key of this project; false when the project has no such key. */
   revokeApiKey(projectId: string, keyId: string): boolean {
     return this.revoke.run(Date.now(), projectId, keyId).changes > 0;
+  }
+
+  /** Moves each key's last use forward to `atMs` (never back). */
+  recordApiKeyUse(uses: ReadonlyArray<{ keyId: string; atMs: number }>): void {
+    this.recordUses(uses);
   }
 }
 

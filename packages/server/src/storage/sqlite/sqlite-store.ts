@@ -32,6 +32,11 @@ export interface SqliteStoreOptions {
   backgroundThread?: boolean;
   /** The background full-text indexer. */
   fullText?: FtsIndexerOptions;
+  /**
+   * How often the metrics rollups of dirty hours are recomputed (on the background thread, or on
+   * this thread without one). Default `DEFAULT_ROLLUP_INTERVAL_MILLIS`; `flushIndex` does it at once.
+   */
+  metricsRollupIntervalMillis?: number;
   /** Hears about background indexing failures (they never reach a request). */
   onBackgroundError?: (error: unknown) => void;
 }
@@ -88,11 +93,16 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     const onError = options.onBackgroundError ?? (() => {});
     const maintenance = background
       ? new BackgroundMaintenance(
-          { file: options.file, busyTimeoutMillis, ftsIntervalMillis: options.fullText?.intervalMillis ?? DEFAULT_FTS_INTERVAL_MILLIS },
+          {
+            file: options.file,
+            busyTimeoutMillis,
+            ftsIntervalMillis: options.fullText?.intervalMillis ?? DEFAULT_FTS_INTERVAL_MILLIS,
+            rollupIntervalMillis: options.metricsRollupIntervalMillis,
+          },
           onError,
         )
       : undefined;
-    return new SqliteTraceStore(db, options.fullText, onError, maintenance);
+    return new SqliteTraceStore(db, options.fullText, onError, maintenance, options.metricsRollupIntervalMillis);
   } catch (error) {
     db.close();
     throw error;

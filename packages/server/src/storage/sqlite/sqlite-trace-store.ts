@@ -28,7 +28,7 @@ import { FtsIndexer } from "./fts-indexer.js";
 import type { FtsIndexerOptions } from "./fts-indexer.js";
 import { MetricsReader } from "./metrics-reader.js";
 import { ObservationIdIndexer } from "./observation-id-indexer.js";
-import { HourlyRollups } from "./hourly-rollups.js";
+import { DEFAULT_ROLLUP_INTERVAL_MILLIS, HourlyRollups } from "./hourly-rollups.js";
 import { ObservationIdsQuery } from "./observation-ids-query.js";
 import { ObservationQueries } from "./observation-queries.js";
 import { GroupCommit } from "./group-commit.js";
@@ -59,6 +59,7 @@ export class SqliteTraceStore implements TraceStore {
   private readonly idIndexer: ObservationIdIndexer;
   private readonly rollups: HourlyRollups;
   private idTimer: NodeJS.Timeout | undefined;
+  private rollupTimer: NodeJS.Timeout | undefined;
   private readonly writer: ObservationWriter;
   private readonly groupCommit: GroupCommit;
   private readonly traces: TraceQueries;
@@ -82,6 +83,7 @@ export class SqliteTraceStore implements TraceStore {
     indexerOptions: FtsIndexerOptions = {},
     onIndexerError: (error: unknown) => void = () => {},
     private readonly background?: BackgroundMaintenance,
+    rollupIntervalMillis: number = DEFAULT_ROLLUP_INTERVAL_MILLIS,
   ) {
     this.indexer = new FtsIndexer(db, indexerOptions, onIndexerError);
     const counters = new ProjectCounters(db);
@@ -104,12 +106,19 @@ export class SqliteTraceStore implements TraceStore {
       this.idTimer = setInterval(() => {
         try {
           this.idIndexer.indexOnce();
-          this.rollups.rollupOnce();
         } catch (error) {
           onIndexerError(error);
         }
       }, ID_INDEX_INTERVAL_MILLIS);
       this.idTimer.unref();
+      this.rollupTimer = setInterval(() => {
+        try {
+          this.rollups.rollupOnce();
+        } catch (error) {
+          onIndexerError(error);
+        }
+      }, rollupIntervalMillis);
+      this.rollupTimer.unref();
     }
   }
 
@@ -147,6 +156,11 @@ export class SqliteTraceStore implements TraceStore {
 
   async revokeApiKey(projectId: string, keyId: string): Promise<boolean> {
     return this.keys.revokeApiKey(projectId, keyId);
+  }
+
+  async recordApiKeyUse(uses: ReadonlyArray<{ keyId: string; atMs: number }>): Promise<void> {
+    this.assertOpen();
+    if (uses.length > 0) this.keys.recordApiKeyUse(uses);
   }
 
   /**
@@ -288,6 +302,7 @@ export class SqliteTraceStore implements TraceStore {
     this.closed = true;
     this.indexer.stop();
     clearInterval(this.idTimer);
+    clearInterval(this.rollupTimer);
     try {
       this.groupCommit.flush();
     } finally {
