@@ -2,13 +2,12 @@ import type pg from "pg";
 import { HOUR_NS, ROLLUP_VALUE_COLUMNS, ROLLUP_VALUES_COLUMNS, rollupSelectSql } from "../metrics-rollup.js";
 import { PG_METRICS_DIALECT } from "./pg-metrics-queries.js";
 import { inTransaction } from "./pg-transaction.js";
+import { PgBackgroundLoop } from "./pg-background-loop.js";
 
 /** How often the job looks for dirty hours. */
 export const DEFAULT_PG_ROLLUP_INTERVAL_MILLIS = 2_000;
 /** Dirty hours one transaction recomputes, at most. */
 const HOURS_PER_RUN = 32;
-/** The pause after a failed run (the database is probably unavailable). */
-const ERROR_BACKOFF_MILLIS = 5_000;
 
 const INSERT_ROLLUP = `INSERT INTO observation_rollups (project_id, hour, ${[...ROLLUP_VALUE_COLUMNS, ...ROLLUP_VALUES_COLUMNS].join(", ")})
   SELECT $1, $4::int8, s.* FROM (${rollupSelectSql(PG_METRICS_DIALECT)}) s`;
@@ -23,29 +22,24 @@ const INSERT_ROLLUP = `INSERT INTO observation_rollups (project_id, hour, ${[...
  * the delete) keeps the hour dirty for the next run. Queries see the job's transaction all or nothing.
  */
 export class PgHourlyRollups {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private pausedUntilMs = 0;
-  private failing = false;
+  private readonly loop: PgBackgroundLoop;
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly intervalMillis = DEFAULT_PG_ROLLUP_INTERVAL_MILLIS,
-    private readonly onError: (error: unknown) => void = () => {},
-  ) {}
+    intervalMillis = DEFAULT_PG_ROLLUP_INTERVAL_MILLIS,
+    onError: (error: unknown) => void = () => {},
+  ) {
+    this.loop = new PgBackgroundLoop(() => this.rollupOnce(), intervalMillis, onError);
+  }
 
   /** Starts the periodic job (the timer does not keep the process alive). */
   start(): void {
-    if (this.timer !== null) return;
-    this.timer = setInterval(() => this.tick(), this.intervalMillis);
-    this.timer.unref();
+    this.loop.start();
   }
 
   /** Stops the job and waits for a run in progress. */
   async stop(): Promise<void> {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+    await this.loop.stop();
   }
 
   /**
@@ -86,23 +80,5 @@ export class PgHourlyRollups {
     let total = 0;
     for (let done = await this.rollupOnce(nowNs); done > 0; done = await this.rollupOnce(nowNs)) total += done;
     return total;
-  }
-
-  private tick(): void {
-    if (this.running !== null || Date.now() < this.pausedUntilMs) return;
-    this.running = (async () => {
-      try {
-        while (this.timer !== null && (await this.rollupOnce()) > 0) {
-          // Keep going while there is work; each run is its own transaction.
-        }
-        this.failing = false;
-      } catch (error) {
-        this.pausedUntilMs = Date.now() + ERROR_BACKOFF_MILLIS;
-        if (!this.failing) this.onError(error);
-        this.failing = true;
-      } finally {
-        this.running = null;
-      }
-    })();
   }
 }

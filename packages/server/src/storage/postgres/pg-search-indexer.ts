@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { SEARCH_CONFIG, searchTextOfStored } from "./pg-search.js";
 import { inTransaction } from "./pg-transaction.js";
+import { PgBackgroundLoop } from "./pg-background-loop.js";
 
 /** Options of the background full-text indexer. */
 export interface PgSearchIndexerOptions {
@@ -15,9 +16,6 @@ export const DEFAULT_PG_SEARCH_INTERVAL_MILLIS = 200;
 /** Observations per indexing transaction. */
 export const DEFAULT_PG_SEARCH_BATCH_ROWS = 512;
 
-/** The pause after a failed run (the database is probably unavailable). */
-const ERROR_BACKOFF_MILLIS = 5_000;
-
 type Row = Record<string, unknown>;
 
 /**
@@ -31,34 +29,26 @@ type Row = Record<string, unknown>;
  * findable as soon as it is acknowledged.
  */
 export class PgSearchIndexer {
-  private readonly intervalMillis: number;
   private readonly batchRows: number;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private pausedUntilMs = 0;
-  private failing = false;
+  private readonly loop: PgBackgroundLoop;
 
   constructor(
     private readonly pool: pg.Pool,
     options: PgSearchIndexerOptions = {},
-    private readonly onError: (error: unknown) => void = () => {},
+    onError: (error: unknown) => void = () => {},
   ) {
-    this.intervalMillis = options.intervalMillis ?? DEFAULT_PG_SEARCH_INTERVAL_MILLIS;
     this.batchRows = options.batchRows ?? DEFAULT_PG_SEARCH_BATCH_ROWS;
+    this.loop = new PgBackgroundLoop(() => this.indexOnce(), options.intervalMillis ?? DEFAULT_PG_SEARCH_INTERVAL_MILLIS, onError);
   }
 
   /** Starts polling (the timer does not keep the process alive). */
   start(): void {
-    if (this.timer !== null) return;
-    this.timer = setInterval(() => this.tick(), this.intervalMillis);
-    this.timer.unref();
+    this.loop.start();
   }
 
   /** Stops polling and waits for a run in progress. Queued rows stay queued (durably). */
   async stop(): Promise<void> {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+    await this.loop.stop();
   }
 
   /**
@@ -141,24 +131,5 @@ export class PgSearchIndexer {
       }
       return keys.length;
     });
-  }
-
-  private tick(): void {
-    if (this.running !== null || Date.now() < this.pausedUntilMs) return;
-    this.running = (async () => {
-      try {
-        while (this.timer !== null && (await this.indexOnce()) > 0) {
-          // Keep going while there is work; each batch is its own short transaction.
-        }
-        this.failing = false;
-      } catch (error) {
-        // While the database is away, try again every few seconds and report once, not every tick.
-        this.pausedUntilMs = Date.now() + ERROR_BACKOFF_MILLIS;
-        if (!this.failing) this.onError(error);
-        this.failing = true;
-      } finally {
-        this.running = null;
-      }
-    })();
   }
 }
