@@ -9,6 +9,7 @@ import Database from "better-sqlite3";
 import { openSqliteStore } from "@sightline/server";
 import type { MetricsQuery } from "@sightline/server";
 import { describeMetricsContract } from "./support/contract/metrics-contract.js";
+import { downgradeToSchema5 } from "./support/sqlite-downgrade.js";
 import { BASE_NS, hexId, observation } from "./support/store-fixtures.js";
 
 const dirs: string[] = [];
@@ -101,8 +102,7 @@ describe("SQLite metrics rollups", () => {
     await first.close();
     // Back to schema 5: no rollup tables, no triggers.
     const raw = new Database(file);
-    raw.exec("DROP TRIGGER observations_rollup_update; DROP TRIGGER observations_rollup_delete; DROP TABLE observation_rollups; DROP TABLE rollup_dirty_hours;");
-    raw.pragma("user_version = 5");
+    downgradeToSchema5(raw);
     const store = await openSqliteStore({ file, backgroundThread: true });
     try {
       assert.deepEqual(raw.prepare("SELECT hour - ? FROM rollup_dirty_hours ORDER BY hour").pluck().all(HOUR0 / HOUR_NS), [1n, 5n].map(Number));

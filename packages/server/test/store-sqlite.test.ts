@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { SCHEMA_VERSION, openSqliteStore } from "@sightline/server";
+import { downgradeToSchema6 } from "./support/sqlite-downgrade.js";
 import { BASE_NS, observation, realisticTrace, seededRandom } from "./support/store-fixtures.js";
 
 function withDir(body: (dir: string) => Promise<void>): Promise<void> {
@@ -139,6 +140,47 @@ describe("SqliteTraceStore", () => {
         assert.deepEqual(await lookups(), ["first-a", "first-b"]);
       } finally {
         peek.close();
+        await store.close();
+      }
+    }));
+
+  it("migrates a schema 6 database to trace-row keys: per-trace reads, sorts, late spans and retries work on the old rows", () =>
+    withDir(async (dir) => {
+      const file = join(dir, "sightline.db");
+      const a = "a".repeat(32);
+      const b = "b".repeat(32);
+      const span = (id: string, traceId: string, offset: bigint, end: bigint, parent: string | null = null) =>
+        observation({ id, traceId, parentObservationId: parent, name: `span-${id[0]}`, startTimeNs: BASE_NS + offset, endTimeNs: BASE_NS + end });
+      const first = await openSqliteStore({ file });
+      await first.ensureProject({ id: P, name: "P" });
+      await first.insertObservations(P, [span("1".repeat(16), a, 0n, 100n), span("2".repeat(16), a, 10n, 50n, "1".repeat(16))]);
+      await first.insertObservations(P, [span("3".repeat(16), b, 5n, 500n)]);
+      await first.close();
+      const raw = new Database(file);
+      downgradeToSchema6(raw);
+      raw.close();
+
+      const store = await openSqliteStore({ file });
+      try {
+        const ids = async (traceId: string) => (await store.getTraceObservations(P, traceId)).map((o) => o.id);
+        assert.deepEqual(await ids(a), ["1".repeat(16), "2".repeat(16)]);
+        assert.deepEqual((await store.getTraceStructure(P, b)).map((o) => o.id), ["3".repeat(16)]);
+        assert.deepEqual(
+          (await store.listObservations(P, { page: 1, limit: 10, traceId: a })).data.map((o) => o.id),
+          ["2".repeat(16), "1".repeat(16)],
+        );
+        const byLatency = await store.listTraces(P, { page: 1, limit: 10, orderBy: { field: "latency", direction: "desc" } });
+        assert.deepEqual(byLatency.data.map((t) => t.id), [b, a], "sorted by latency through the new index");
+        // A late span joins the migrated trace; a retried old span is counted once.
+        await store.insertObservations(P, [span("4".repeat(16), a, 20n, 900n, "1".repeat(16)), span("1".repeat(16), a, 0n, 100n)]);
+        assert.deepEqual(await ids(a), ["1".repeat(16), "2".repeat(16), "4".repeat(16)]);
+        const trace = await store.getTrace(P, a);
+        assert.equal(trace?.observationCount, 3);
+        assert.equal(trace?.latencySeconds, 900 / 1e9);
+        assert.equal(await store.deleteTrace(P, a), true);
+        assert.deepEqual(await ids(a), []);
+        assert.deepEqual(await ids(b), ["3".repeat(16)], "the other trace keeps its rows");
+      } finally {
         await store.close();
       }
     }));

@@ -7,7 +7,7 @@ const CHUNK = 100;
 
 /**
  * The observation ids of several traces, by start time, through the trace index
- * `observations(project_id, trace_id, id)`: no input, output or metadata is parsed. This is what a trace list
+ * `observations(trace_row, id)`: no input, output or metadata is parsed. This is what a trace list
  * page shows per trace (Langfuse's `observations: [ids]`).
  */
 export class ObservationIdsQuery {
@@ -25,7 +25,8 @@ export class ObservationIdsQuery {
       const chunk = unique.slice(start, start + CHUNK);
       const rows = this.statements
         .get(
-          `SELECT trace_id, id FROM observations INDEXED BY ${TRACE_INDEX} WHERE project_id = ? AND trace_id IN (${placeholders(chunk.length)}) ORDER BY trace_id, start_ns, id`,
+          `SELECT t.id, o.id FROM traces t CROSS JOIN observations o INDEXED BY ${TRACE_INDEX} ON o.trace_row = t.rowid
+           WHERE t.project_id = ? AND t.id IN (${placeholders(chunk.length)}) ORDER BY t.id, o.start_ns, o.id`,
         )
         .raw(true)
         .all(projectId, ...chunk) as [string, string][];

@@ -2,7 +2,7 @@ import type { Database } from "better-sqlite3";
 import type { StoredObservation } from "../records.js";
 import type { ObservationQuery, Page } from "../trace-store.js";
 import { OBSERVATION_ROWIDS_BY_ID } from "./observation-id-indexer.js";
-import { TRACE_INDEX } from "./schema.js";
+import { TRACE_INDEX, TRACE_ROW_OF } from "./schema.js";
 import { COUNTER } from "./project-counters.js";
 import type { ProjectCounters } from "./project-counters.js";
 import { OBSERVATION_SELECT, observationFromRow } from "./observation-row.js";
@@ -27,7 +27,7 @@ export class ObservationQueries {
   list(projectId: string, query: ObservationQuery): Page<StoredObservation> {
     const { page, limit, offset } = normalizePage(query);
     const where = new Where().add("o.project_id = ?", projectId);
-    if (query.traceId !== undefined) where.add("o.trace_id = ?", query.traceId);
+    if (query.traceId !== undefined) where.add(`o.trace_row = ${TRACE_ROW_OF}`, projectId, query.traceId);
     if (query.type !== undefined) where.add("o.type = ?", query.type);
     if (query.name !== undefined) where.add("o.name = ?", query.name);
     if (query.level !== undefined) {
@@ -39,9 +39,9 @@ export class ObservationQueries {
     if (query.environment !== undefined && query.environment.length > 0) {
       where.add(`o.environment IN (${placeholders(query.environment.length)})`, ...query.environment);
     }
-    if (query.userId !== undefined) where.add("o.trace_id IN (SELECT id FROM traces WHERE project_id = ? AND user_id = ?)", projectId, query.userId);
+    if (query.userId !== undefined) where.add("o.trace_row IN (SELECT rowid FROM traces WHERE project_id = ? AND user_id = ?)", projectId, query.userId);
     if (query.sessionId !== undefined) {
-      where.add("o.trace_id IN (SELECT id FROM traces WHERE project_id = ? AND session_id = ?)", projectId, query.sessionId);
+      where.add("o.trace_row IN (SELECT rowid FROM traces WHERE project_id = ? AND session_id = ?)", projectId, query.sessionId);
     }
     if (query.fromStartTimeNs !== undefined) where.add("o.start_ns >= ?", query.fromStartTimeNs);
     if (query.toStartTimeNs !== undefined) where.add("o.start_ns < ?", query.toStartTimeNs);

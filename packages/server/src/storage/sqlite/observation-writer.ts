@@ -27,6 +27,8 @@ export interface ObservationBatch {
 /** Columns a replaced copy keeps: its identity and when it was first stored. */
 const KEPT_ON_REPLACE = new Set<string>(["project_id", "trace_id", "id", "created_at_ms"]);
 const REPLACED_INDEXES = OBSERVATION_COLUMNS.flatMap((column, index) => (KEPT_ON_REPLACE.has(column) ? [] : [index]));
+/** The stored columns: the shared ones, then the rowid of the trace's row (this store's trace key). */
+const WRITTEN_COLUMNS = [...OBSERVATION_COLUMNS, "trace_row"];
 
 /**
  * Writes a batch of observations and everything derived from them in ONE transaction: the
@@ -43,6 +45,9 @@ export class ObservationWriter {
   private readonly replace: Statement;
   private readonly traceContributions: Statement;
   private readonly markHourDirty: Statement;
+  private readonly lastTraceRow: Statement;
+  /** The rowid the next new trace of this transaction takes (read once per transaction). */
+  private nextTraceRow: bigint | null = null;
   private readonly traces: TraceRows;
   private readonly sessions: GroupAggregates;
   private readonly users: GroupAggregates;
@@ -58,17 +63,16 @@ export class ObservationWriter {
     private readonly onReplaced: (rowId: bigint) => void,
   ) {
     this.counters = counters;
-    const columns = OBSERVATION_COLUMNS.join(", ");
-    const placeholders = OBSERVATION_COLUMNS.map(() => "?").join(", ");
+    const columns = WRITTEN_COLUMNS.join(", ");
+    const placeholders = WRITTEN_COLUMNS.map(() => "?").join(", ");
     this.insert = db.prepare(
-      `INSERT INTO observations (${columns}) VALUES (${placeholders}) ON CONFLICT (project_id, trace_id, id) DO NOTHING`,
+      `INSERT INTO observations (${columns}) VALUES (${placeholders}) ON CONFLICT (trace_row, id) DO NOTHING`,
     );
-    this.readExisting = db.prepare(
-      `SELECT o.rowid AS row_id, o.type, ${CONTRIBUTION_SELECT} FROM observations o WHERE o.project_id = ? AND o.trace_id = ? AND o.id = ?`,
-    );
+    this.readExisting = db.prepare(`SELECT o.rowid AS row_id, o.type, ${CONTRIBUTION_SELECT} FROM observations o WHERE o.trace_row = ? AND o.id = ?`);
     const assignments = REPLACED_INDEXES.map((index) => `${OBSERVATION_COLUMNS[index]} = ?`).join(", ");
     this.replace = db.prepare(`UPDATE observations SET ${assignments} WHERE rowid = ?`);
-    this.traceContributions = db.prepare(`SELECT ${CONTRIBUTION_SELECT} FROM observations o WHERE o.project_id = ? AND o.trace_id = ?`);
+    this.traceContributions = db.prepare(`SELECT ${CONTRIBUTION_SELECT} FROM observations o WHERE o.trace_row = ?`);
+    this.lastTraceRow = db.prepare(`SELECT coalesce(max(rowid), 0) FROM traces`).pluck();
     this.markHourDirty = db.prepare(
       `INSERT INTO rollup_dirty_hours (project_id, hour, version) VALUES (?, ?, 1) ON CONFLICT (project_id, hour) DO UPDATE SET version = version + 1`,
     );
@@ -77,10 +81,14 @@ export class ObservationWriter {
     this.users = new GroupAggregates(db, "users", "user_id", (t) => t.userId);
     this.pairs = new UserSessionPairs(db);
     // IMMEDIATE: take the write lock up front rather than failing to upgrade a read lock later.
-    this.transaction = db.transaction((projectId: string, records: readonly ObservationRecord[]) => this.writeAll(projectId, records)).immediate;
-    this.transactionMany = db.transaction((batches: readonly ObservationBatch[]) =>
-      batches.map((batch) => (batch.records.length === 0 ? { written: 0, traceIds: [] } : this.writeAll(batch.projectId, batch.records))),
-    ).immediate;
+    this.transaction = db.transaction((projectId: string, records: readonly ObservationRecord[]) => {
+      this.nextTraceRow = null;
+      return this.writeAll(projectId, records);
+    }).immediate;
+    this.transactionMany = db.transaction((batches: readonly ObservationBatch[]) => {
+      this.nextTraceRow = null;
+      return batches.map((batch) => (batch.records.length === 0 ? { written: 0, traceIds: [] } : this.writeAll(batch.projectId, batch.records)));
+    }).immediate;
   }
 
   /** Writes the batch; returns once committed. */
@@ -129,10 +137,12 @@ export class ObservationWriter {
   /** Writes one trace's observations and its derived rows; true when the trace changed. */
   private writeTrace(projectId: string, traceId: string, group: readonly ObservationRecord[], nowMs: number): boolean {
     const old = this.traces.state(projectId, traceId);
+    const traceRow = old?.rowId ?? this.newTraceRow();
     let aggregate: TraceAggregate | null = old === null ? null : parseAggregate(old.derivation);
     let recompute = false;
     for (const record of group) {
       const values = observationValues(projectId, record, nowMs);
+      values.push(traceRow);
       const contribution = contributionOf(sourceOfRecord(record));
       if (this.insert.run(values).changes === 1) {
         this.countObservation(record.type, record.level, 1);
@@ -140,7 +150,7 @@ export class ObservationWriter {
         else if (!recompute) addContribution(aggregate, contribution);
         continue;
       }
-      const existing = this.readExisting.get(projectId, traceId, record.id) as Record<string, unknown>;
+      const existing = this.readExisting.get(traceRow, record.id) as Record<string, unknown>;
       this.replace.run(...REPLACED_INDEXES.map((index) => values[index]), existing["row_id"]);
       this.onReplaced(existing["row_id"] as bigint);
       this.countObservation(existing["type"] as string, existing["level"] as string, -1);
@@ -152,18 +162,28 @@ export class ObservationWriter {
       const previous = contributionOfRow(existing);
       if (!sameContribution(previous, contribution) && !replaceContribution(aggregate, previous, contribution)) recompute = true;
     }
-    if (recompute) aggregate = this.recompute(projectId, traceId);
+    if (recompute) aggregate = this.recompute(traceRow);
     if (aggregate === null) return false;
     const derivation = serializeAggregate(aggregate);
     if (old !== null && derivation === old.derivation) return false;
     const trace = deriveTrace(aggregate);
-    this.traces.write(projectId, traceId, trace, derivation, old, nowMs);
+    this.traces.write(projectId, traceId, traceRow, trace, derivation, old, nowMs);
     if (old === null) this.counters.bump(COUNTER.traces, 1);
     const summary = summaryOf(traceId, trace);
     this.sessions.apply(projectId, old?.summary ?? null, summary);
     this.users.apply(projectId, old?.summary ?? null, summary);
     this.pairs.apply(projectId, old?.summary ?? null, summary);
     return true;
+  }
+
+  /**
+   * A rowid for a new trace: after the largest in the table, read once per transaction (the write
+   * lock is held, so no other connection adds traces meanwhile). Growing rowids keep the trace index
+   * `(trace_row, id)` appended at its right edge.
+   */
+  private newTraceRow(): bigint {
+    this.nextTraceRow ??= (this.lastTraceRow.get() as bigint) + 1n;
+    return this.nextTraceRow++;
   }
 
   private countObservation(type: string, level: string, delta: 1 | -1): void {
@@ -173,9 +193,9 @@ export class ObservationWriter {
   }
 
   /** Folds every stored observation of the trace: the slow path, only for a non-retractable replacement. */
-  private recompute(projectId: string, traceId: string): TraceAggregate | null {
+  private recompute(traceRow: bigint): TraceAggregate | null {
     let aggregate: TraceAggregate | null = null;
-    for (const row of this.traceContributions.iterate(projectId, traceId)) {
+    for (const row of this.traceContributions.iterate(traceRow)) {
       const contribution = contributionOfRow(row as Record<string, unknown>);
       if (aggregate === null) aggregate = newAggregate(contribution);
       else addContribution(aggregate, contribution);

@@ -270,14 +270,43 @@ const MIGRATIONS: readonly string[] = [
       ${markDirty("old")}
     END;
   `,
+  // 7: fewer random pages per commit (measured: 627 WAL pages per 512-span batch at 300k spans, 200
+  // of them from two indexes). A trace's observations are keyed by the trace's rowid (`trace_row`),
+  // which grows as new traces arrive, so the per-trace index is appended at its right edge instead
+  // of taking one random page per trace (136 pages a batch). The four indexes that sorted traces by
+  // latency, cost, tokens and observation count put every trace at a random place (latency alone:
+  // 69 pages a batch); one covering index in time order replaces them and the start index, and a
+  // sort by those fields reads its entries in the time range (see TraceQueries).
+  `
+  ALTER TABLE observations ADD COLUMN trace_row INTEGER;
+  UPDATE observations SET trace_row = (SELECT t.rowid FROM traces t WHERE t.project_id = observations.project_id AND t.id = observations.trace_id);
+  CREATE UNIQUE INDEX observations_trace_row ON observations(trace_row, id);
+  DROP INDEX observations_trace_span;
+  DROP INDEX traces_latency;
+  DROP INDEX traces_cost;
+  DROP INDEX traces_tokens;
+  DROP INDEX traces_count;
+  DROP INDEX traces_start;
+  CREATE INDEX traces_start_sort ON traces(project_id, start_ns, latency_ns, total_cost_pico, total_tokens, observation_count, id);
+  `,
 ];
 
 /**
- * The index of one trace's observations, `(project_id, trace_id, id)` (migration 4). Per-trace
- * reads name it (`INDEXED BY`): sorting a trace's rows is cheap, while the planner would rather walk
- * a whole project's time-ordered index to skip that sort.
+ * The index of one trace's observations, `(trace_row, id)` (migration 7; `trace_row` is the rowid of
+ * the trace's `traces` row). Per-trace reads name it (`INDEXED BY`): sorting a trace's rows is cheap,
+ * while the planner would rather walk a whole project's time-ordered index to skip that sort.
  */
-export const TRACE_INDEX = "observations_trace_span";
+export const TRACE_INDEX = "observations_trace_row";
+
+/** The `traces` rowid of the trace with these `(project_id, id)` parameters: what `trace_row` holds. */
+export const TRACE_ROW_OF = "(SELECT rowid FROM traces WHERE project_id = ? AND id = ?)";
+
+/**
+ * The covering index that sorts traces by latency, cost, tokens and observation count within a time
+ * range (migration 7): `(project_id, start_ns, latency_ns, total_cost_pico, total_tokens, observation_count, id)`,
+ * so the whole sort, ties broken by start and id, reads the index alone.
+ */
+export const TRACE_SORT_INDEX = "traces_start_sort";
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -47,13 +47,13 @@ export class TraceDeletion {
     private readonly counters: ProjectCounters,
   ) {
     this.readTrace = db.prepare(
-      `SELECT id, tags, user_id, session_id, start_ns, end_ns, total_tokens, total_cost_pico, environment
+      `SELECT rowid AS row_id, id, tags, user_id, session_id, start_ns, end_ns, total_tokens, total_cost_pico, environment
        FROM traces WHERE project_id = ? AND id = ?`,
     );
-    this.deleteTraceRow = db.prepare(`DELETE FROM traces WHERE project_id = ? AND id = ?`);
+    this.deleteTraceRow = db.prepare(`DELETE FROM traces WHERE rowid = ?`);
     this.deleteTag = db.prepare(`DELETE FROM trace_tags WHERE project_id = ? AND tag = ? AND start_ns = ? AND trace_id = ?`);
-    this.observationRows = db.prepare(`SELECT rowid AS row_id, id, type, level FROM observations WHERE project_id = ? AND trace_id = ?`);
-    this.deleteObservations = db.prepare(`DELETE FROM observations WHERE project_id = ? AND trace_id = ?`);
+    this.observationRows = db.prepare(`SELECT rowid AS row_id, id, type, level FROM observations WHERE trace_row = ?`);
+    this.deleteObservations = db.prepare(`DELETE FROM observations WHERE trace_row = ?`);
     this.deleteText = db.prepare(`DELETE FROM observations_fts WHERE rowid = ?`);
     this.unqueue = db.prepare(`DELETE FROM fts_requeue WHERE row_id = ?`);
     this.deleteId = db.prepare(DELETE_ID_KEY);
@@ -105,7 +105,8 @@ export class TraceDeletion {
   private deleteOne(projectId: string, traceId: string): boolean {
     const row = this.readTrace.get(projectId, traceId) as Row | undefined;
     if (row === undefined) return false;
-    for (const observation of this.observationRows.all(projectId, traceId) as Row[]) {
+    const traceRow = row["row_id"] as bigint;
+    for (const observation of this.observationRows.all(traceRow) as Row[]) {
       this.deleteText.run(observation["row_id"]);
       this.unqueue.run(observation["row_id"]);
       this.deleteId.run(observation["id"], observation["row_id"]);
@@ -113,14 +114,14 @@ export class TraceDeletion {
       this.counters.bump(COUNTER.type(observation["type"] as string), -1);
       this.counters.bump(COUNTER.level(observation["level"] as string), -1);
     }
-    this.deleteObservations.run(projectId, traceId);
+    this.deleteObservations.run(traceRow);
     const startNs = row["start_ns"] as bigint;
     for (const tag of fromJson(row["tags"]) as string[]) {
       this.deleteTag.run(projectId, tag, startNs, traceId);
       this.counters.bump(COUNTER.tag(tag), -1);
     }
     // The trace row goes first: re-reading a group's bounds must no longer see it.
-    this.deleteTraceRow.run(projectId, traceId);
+    this.deleteTraceRow.run(traceRow);
     const summary = summaryOfRow(row);
     this.sessions.apply(projectId, summary, null);
     this.users.apply(projectId, summary, null);

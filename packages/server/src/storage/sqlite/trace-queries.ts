@@ -8,7 +8,7 @@ import type { ProjectCounters } from "./project-counters.js";
 import { OBSERVATION_SELECT, observationFromRow } from "./observation-row.js";
 import { StatementCache, Where, normalizePage, pageMeta, placeholders } from "./statement-cache.js";
 import { TRACE_SELECT, traceFromRow } from "./trace-row.js";
-import { TRACE_INDEX } from "./schema.js";
+import { TRACE_INDEX, TRACE_ROW_OF, TRACE_SORT_INDEX } from "./schema.js";
 
 /**
  * The most recent matching observations a search considers. Selective terms match far fewer; a
@@ -83,11 +83,16 @@ export class TraceQueries {
   }
 
   private runList(projectId: string, query: TraceQuery, match: string | null, limit: number, offset: number): Page<TraceRecord> {
-    const { from, where, orderBy, params } = this.plan(projectId, query, match);
+    const { from, where, orderBy, params, sortIndex } = this.plan(projectId, query, match);
     const count = this.counted(projectId, query, match) ?? (this.statements.get(`SELECT count(*) FROM ${from} ${where}`).pluck().get(...params) as bigint);
-    const rows = this.statements
-      .get(`SELECT ${TRACE_SELECT} FROM ${from} ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
-      .all(...params, limit, offset) as Record<string, unknown>[];
+    // A sort by a traces aggregate with at most a time filter: the page is chosen from the covering
+    // sort index alone (no table row is read for the traces that do not make the page).
+    const sql = sortIndex
+      ? `SELECT ${TRACE_SELECT} FROM traces t WHERE t.rowid IN
+           (SELECT t.rowid FROM traces t INDEXED BY ${TRACE_SORT_INDEX} ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?)
+         ORDER BY ${orderBy}`
+      : `SELECT ${TRACE_SELECT} FROM ${from} ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`;
+    const rows = this.statements.get(sql).all(...params, limit, offset) as Record<string, unknown>[];
     const page = Math.floor(offset / limit) + 1;
     return { data: rows.map(traceFromRow), meta: pageMeta(page, limit, Number(count)) };
   }
@@ -103,7 +108,11 @@ export class TraceQueries {
   }
 
   /** Chooses the driving table and builds the filters. */
-  private plan(projectId: string, query: TraceQuery, match: string | null): { from: string; where: string; orderBy: string; params: unknown[] } {
+  private plan(
+    projectId: string,
+    query: TraceQuery,
+    match: string | null,
+  ): { from: string; where: string; orderBy: string; params: unknown[]; sortIndex: boolean } {
     const where = new Where();
     const fromParams: unknown[] = [];
     // The rarest tag drives (its rows are walked); the others are primary-key probes.
@@ -150,7 +159,9 @@ export class TraceQueries {
       field === "timestamp"
         ? `${startColumn} ${direction}, ${idColumn} ${direction}`
         : `${ORDER_COLUMNS[field]} ${direction}, t.start_ns ${direction}, t.id ${direction}`;
-    return { from, where: where.toSql(), orderBy, params: [...fromParams, ...where.params] };
+    const byTimeOnly = [query.userId, query.sessionId, query.name, query.level].every((v) => v === undefined) && (query.environment ?? []).length === 0;
+    const sortIndex = from === "traces t" && byTimeOnly && field !== "timestamp" && field !== "name";
+    return { from, where: where.toSql(), orderBy, params: [...fromParams, ...where.params], sortIndex };
   }
 
   /** One trace, or null (also for another project's trace). */
@@ -159,10 +170,10 @@ export class TraceQueries {
     return row === undefined ? null : traceFromRow(row as Record<string, unknown>);
   }
 
-  /** The trace's observations by start time (index `observations(project_id, trace_id, start_ns)`). */
+  /** The trace's observations by start time (the trace index, `observations(trace_row, id)`). */
   observations(projectId: string, traceId: string): StoredObservation[] {
     const rows = this.statements
-      .get(`SELECT ${OBSERVATION_SELECT} FROM observations o INDEXED BY ${TRACE_INDEX} WHERE o.project_id = ? AND o.trace_id = ? ORDER BY o.start_ns, o.id`)
+      .get(`SELECT ${OBSERVATION_SELECT} FROM observations o INDEXED BY ${TRACE_INDEX} WHERE o.trace_row = ${TRACE_ROW_OF} ORDER BY o.start_ns, o.id`)
       .all(projectId, traceId) as Record<string, unknown>[];
     return rows.map(observationFromRow);
   }

@@ -2,7 +2,7 @@ import type { Database, Statement } from "better-sqlite3";
 import type { LevelName, ObservationTypeName } from "../records.js";
 import { PICO_USD_PER_USD } from "../trace-derivation.js";
 import type { ObservationStructure } from "../trace-store.js";
-import { TRACE_INDEX } from "./schema.js";
+import { TRACE_INDEX, TRACE_ROW_OF } from "./schema.js";
 
 /**
  * Reads a trace's tree structure from the index columns only (no input/output/metadata JSON is
@@ -18,7 +18,7 @@ export class TraceStructureQuery {
     this.statement ??= this.db
       .prepare(
         `SELECT id, parent_id, name, type, start_ns, end_ns, level, model, tokens, cost_pico FROM observations INDEXED BY ${TRACE_INDEX} ` +
-          "WHERE project_id = ? AND trace_id = ? ORDER BY start_ns, id",
+          `WHERE trace_row = ${TRACE_ROW_OF} ORDER BY start_ns, id`,
       )
       .raw(true);
     return this.statement;
