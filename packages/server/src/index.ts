@@ -76,6 +76,9 @@ export type {
 
 // Span-to-observation mapping (mapping/)
 export { mapSpan } from "./mapping/map-span.js";
+export type { MapSpanOptions } from "./mapping/map-span.js";
+export { JsonText, jsonTextOf } from "./mapping/json-text.js";
+export type { JsonReading } from "./mapping/json-text.js";
 export { normalizeUsageDetails } from "./mapping/usage-details.js";
 export { TOKEN_CLASSES, CLASS_USAGE_KEY, usageClassesOf, tokenClassOfKey } from "./mapping/usage-classes.js";
 export type { TokenClass, UsageClasses } from "./mapping/usage-classes.js";
@@ -87,6 +90,8 @@ export type { CustomModelPrice } from "./pricing/custom-price.js";
 export { priceObservation } from "./pricing/price-observation.js";
 export type { PricingInput, PricedCost, PriceSources } from "./pricing/price-observation.js";
 export { ProjectPricing, CUSTOM_PRICES_TTL_MILLIS } from "./pricing/project-pricing.js";
+export type { CustomPriceSnapshot } from "./pricing/project-pricing.js";
+export { PriceSourceCache, builtInCatalogue, priceRecord } from "./pricing/ingest-pricing.js";
 export type { ClassPrice, ClassPrices, CostExplanation, ClassCost, PriceOrigin, ResolvedPrice } from "./pricing/price-types.js";
 export { RECOMPUTE_CHUNK_OBSERVATIONS } from "./storage/cost-recompute.js";
 export type { CostRecomputeFilter, CostRecomputeResult, Repricer } from "./storage/cost-recompute.js";
@@ -106,7 +111,9 @@ export type {
   ObservationStructure,
 } from "./storage/trace-store.js";
 export { LEVEL_RANK } from "./storage/records.js";
-export { encodeObservationJson, observationJson } from "./storage/observation-json.js";
+export { observationJson } from "./storage/observation-json.js";
+export { PreparedObservation } from "./storage/prepared-observation.js";
+export type { ObservationInput } from "./storage/prepared-observation.js";
 export { METRICS_VIEWS, METRICS_AGGREGATIONS, PERCENTILES, metricKey } from "./storage/metrics-query.js";
 export type {
   MetricsQuery,
@@ -124,7 +131,6 @@ export type {
   LevelName,
   TraceContribution,
   ObservationRecord,
-  EncodedObservationJson,
   TraceRecord,
   StoredObservation,
   SessionRecord,
@@ -178,7 +184,7 @@ export { toFtsQuery, toFtsPhrase } from "./storage/sqlite/fts-query.js";
 // Ingestion pipeline: decode + map on worker threads (ingest/), group commit and background maintenance (storage/sqlite/)
 export { decodeAndMapRequest, MAPPED_CHUNK_RECORDS } from "./ingest/decode-request.js";
 export type { IngestRequest, MappedRequest } from "./ingest/decode-request.js";
-export { createIngestDecoder, inlineIngestDecoder, WorkerIngestDecoder } from "./ingest/ingest-decoder.js";
+export { createIngestDecoder, inlineIngestDecoder, InlineIngestDecoder, WorkerIngestDecoder } from "./ingest/ingest-decoder.js";
 export type { IngestDecoder } from "./ingest/ingest-decoder.js";
 export { defaultIngestWorkers, MAX_INGEST_WORKERS } from "./config.js";
 export { DEFAULT_GROUP_COMMIT_MAX_ROWS } from "./storage/sqlite/group-commit.js";

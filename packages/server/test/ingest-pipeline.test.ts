@@ -17,13 +17,16 @@ import {
   defaultIngestWorkers,
   inlineIngestDecoder,
   openSqliteStore,
+  PriceSourceCache,
   resolveServerConfig,
 } from "@sightline/server";
-import type { IngestRequest, ObservationRecord, TraceStore } from "@sightline/server";
+import type { IngestRequest, ObservationInput, ObservationRecord, PreparedObservation, TraceStore } from "@sightline/server";
 import { jsonBody, protobufBody, recordingProvider, variedSpans } from "./otlp-fixtures.js";
 import { BASE_NS, hexId, observation } from "./support/store-fixtures.js";
 
 const MAX = 32 * 1024 * 1024;
+/** The built-in catalogue's prices, no custom ones. */
+const SOURCES = new PriceSourceCache().sourcesFor(undefined);
 const P = "project";
 const dirs: string[] = [];
 after(() => {
@@ -66,9 +69,9 @@ function manySpansBody(count: number): Uint8Array {
 describe("decoding in chunks", () => {
   it("hands over every full chunk as soon as it is mapped and returns the rest, in order", () => {
     const body = manySpansBody(300);
-    const whole = decodeAndMapRequest(request("protobuf", body));
-    const chunks: ObservationRecord[][] = [];
-    const rest = decodeAndMapRequest(request("protobuf", body), (records) => chunks.push(records), 128);
+    const whole = decodeAndMapRequest(request("protobuf", body), SOURCES);
+    const chunks: PreparedObservation[][] = [];
+    const rest = decodeAndMapRequest(request("protobuf", body), SOURCES, (records) => chunks.push(records), 128);
     assert.deepEqual(chunks.map((c) => c.length), [128, 128]);
     assert.equal(rest.records.length, 44);
     assert.deepEqual([...chunks.flat(), ...rest.records], whole.records);
@@ -78,7 +81,7 @@ describe("decoding in chunks", () => {
   it("delivers no chunk for a refused body", () => {
     let chunks = 0;
     assert.throws(
-      () => decodeAndMapRequest(request("json", new TextEncoder().encode("{not json")), () => chunks++, 1),
+      () => decodeAndMapRequest(request("json", new TextEncoder().encode("{not json")), SOURCES, () => chunks++, 1),
       (e: unknown) => e instanceof OtlpDecodeError && e.code === "invalid_json",
     );
     assert.equal(chunks, 0);
@@ -89,7 +92,7 @@ describe("decoding in chunks", () => {
     try {
       const body = manySpansBody(MAPPED_CHUNK_RECORDS * 2 + 5);
       const inline = await inlineIngestDecoder.decode(request("protobuf", body));
-      const chunks: ObservationRecord[][] = [];
+      const chunks: PreparedObservation[][] = [];
       const answer = await decoder.decode(request("protobuf", body.slice()), (records) => chunks.push(records));
       assert.deepEqual(chunks.map((c) => c.length), [MAPPED_CHUNK_RECORDS, MAPPED_CHUNK_RECORDS], "chunks arrive before the answer");
       assert.deepEqual([...chunks.flat(), ...answer.records], inline.records);
@@ -114,7 +117,7 @@ describe("decoding in chunks", () => {
           if (property === "groupsConcurrentWrites") return groups;
           const value: unknown = Reflect.get(target, property, target);
           if (property !== "insertObservations") return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-          return (projectId: string, records: ObservationRecord[]) => {
+          return (projectId: string, records: ObservationInput[]) => {
             inserts++;
             return inserts === failAt ? Promise.reject(new Error("disk full")) : store.insertObservations(projectId, records);
           };
@@ -177,7 +180,7 @@ describe("WorkerIngestDecoder", () => {
       shared.set(body, 8);
       const view = shared.subarray(8, 8 + body.length);
       const results = await Promise.all(Array.from({ length: 12 }, () => decoder.decode(request("protobuf", view))));
-      const expected = decodeAndMapRequest(request("protobuf", body));
+      const expected = decodeAndMapRequest(request("protobuf", body), SOURCES);
       for (const result of results) assert.deepEqual(result, expected);
       assert.equal(shared.byteLength, body.length + 16, "the caller's buffer is not detached");
       const own = body.slice();

@@ -3,9 +3,9 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { DEFAULT_AUTH_CACHE_TTL_MILLIS, DEFAULT_MAX_BODY_BYTES } from "../config.js";
 import type { ServerConfig } from "../config.js";
-import { inlineIngestDecoder } from "../ingest/ingest-decoder.js";
+import { InlineIngestDecoder } from "../ingest/ingest-decoder.js";
 import type { IngestDecoder } from "../ingest/ingest-decoder.js";
-import { GenaiPricesCatalogue } from "../pricing/genai-prices-catalogue.js";
+import { builtInCatalogue } from "../pricing/ingest-pricing.js";
 import { ProjectPricing } from "../pricing/project-pricing.js";
 import type { TraceStore } from "../storage/trace-store.js";
 import type { AppEnv, RouteDeps, SightlineApp } from "./app-env.js";
@@ -72,13 +72,15 @@ const ROUTE_METHODS: ReadonlyArray<readonly [string, readonly string[]]> = [
  */
 export function createApp(options: CreateAppOptions): SightlineApp {
   const logger = options.logger ?? consoleServerLogger;
+  const pricing = options.pricing ?? new ProjectPricing(builtInCatalogue(), (projectId) => options.store.listModelPrices(projectId));
   const deps: RouteDeps = {
     store: options.store,
     logger,
     maxBodyBytes: options.config?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     defaultRetentionDays: options.config?.retentionDays,
-    ingestDecoder: options.ingestDecoder ?? inlineIngestDecoder,
-    pricing: options.pricing ?? new ProjectPricing(new GenaiPricesCatalogue(), (projectId) => options.store.listModelPrices(projectId)),
+    // Inline decoding prices with the same catalogue as recomputes (workers use the built-in one).
+    ingestDecoder: options.ingestDecoder ?? new InlineIngestDecoder(pricing.catalogue),
+    pricing,
     authenticator:
       options.authenticator ??
       new ApiKeyAuthenticator(options.store, { ttlMillis: options.config?.authCacheTtlMillis ?? DEFAULT_AUTH_CACHE_TTL_MILLIS }),

@@ -4,8 +4,10 @@ import { decodeOtlpJson } from "../otlp/decode-json.js";
 import { decodeOtlpProtobuf } from "../otlp/decode-protobuf.js";
 import { decodeContentEncoding } from "../otlp/request-body.js";
 import type { OtlpFormat } from "../otlp/request-body.js";
-import { encodeObservationJson } from "../storage/observation-json.js";
-import type { ObservationRecord } from "../storage/records.js";
+import { priceRecord } from "../pricing/ingest-pricing.js";
+import type { PriceSources } from "../pricing/price-observation.js";
+import type { CustomPriceSnapshot } from "../pricing/project-pricing.js";
+import { PreparedObservation } from "../storage/prepared-observation.js";
 
 /** One OTLP/HTTP traces request body, as received. */
 export interface IngestRequest {
@@ -16,11 +18,13 @@ export interface IngestRequest {
   readonly contentEncoding: string | undefined;
   /** The largest body accepted after decompression. */
   readonly maxBodyBytes: number;
+  /** The project's custom prices (none: the catalogue's prices only). */
+  readonly pricing?: CustomPriceSnapshot;
 }
 
 /** A request decoded and mapped: the observations to store and why each other span was rejected. */
 export interface MappedRequest {
-  readonly records: ObservationRecord[];
+  readonly records: PreparedObservation[];
   /** One reason per rejected span (decoding or mapping), for OTLP partial success. */
   readonly reasons: string[];
 }
@@ -30,9 +34,10 @@ export const MAPPED_CHUNK_RECORDS = 128;
 
 /**
  * The CPU-bound part of ingestion, pure and thread-agnostic: content decoding (gzip), OTLP
- * decoding (JSON or protobuf), span-to-observation mapping, and the JSON text of the large fields
- * (`encodeObservationJson`: the writing thread neither receives nor re-serialises the object
- * trees). A span the mapper throws on is rejected with its reason, never the request.
+ * decoding (JSON or protobuf), span-to-observation mapping (input and output JSON kept as checked
+ * text), pricing with `sources`, and the stored row of each observation (`PreparedObservation`:
+ * the writing thread receives flat arrays and binds them as they are). A span the mapper throws
+ * on is rejected with its reason, never the request.
  *
  * With `onChunk`, every `chunkRecords` mapped records are handed over as soon as they are ready
  * (so that the thread that writes can start on them while the rest is mapped) and the result holds
@@ -40,20 +45,24 @@ export const MAPPED_CHUNK_RECORDS = 128;
  * delivers a chunk.
  *
  * @throws {OtlpDecodeError} when the whole body is refused (bad gzip, not OTLP traces, too large).
- * @example const { records, reasons } = decodeAndMapRequest({ format: "protobuf", body, contentEncoding: undefined, maxBodyBytes });
+ * @example const { records, reasons } = decodeAndMapRequest({ format: "protobuf", body, contentEncoding: undefined, maxBodyBytes }, sources);
  */
 export function decodeAndMapRequest(
   request: IngestRequest,
-  onChunk?: (records: ObservationRecord[]) => void,
+  sources: PriceSources,
+  onChunk?: (records: PreparedObservation[]) => void,
   chunkRecords: number = MAPPED_CHUNK_RECORDS,
 ): MappedRequest {
   const body = decodeContentEncoding(request.body, request.contentEncoding, request.maxBodyBytes);
   const decoded = request.format === "json" ? decodeOtlpJson(body) : decodeOtlpProtobuf(body);
   const reasons = decoded.rejected.map((r) => `span #${r.index}: ${r.reason}`);
-  let records: ObservationRecord[] = [];
+  const nowMs = Date.now();
+  let records: PreparedObservation[] = [];
   for (const span of decoded.spans) {
     try {
-      records.push(encodeObservationJson(mapSpan(span)));
+      const record = mapSpan(span, { jsonReading: "keepText" });
+      priceRecord(record, sources, nowMs);
+      records.push(PreparedObservation.of(record));
     } catch (error) {
       reasons.push(`span ${span.spanId} (trace ${span.traceId}): could not be mapped: ${errorMessage(error)}`);
     }

@@ -2,29 +2,45 @@ import { Worker } from "node:worker_threads";
 import { OtlpDecodeError } from "../otlp/otlp-decode-error.js";
 import { decodeAndMapRequest } from "./decode-request.js";
 import type { IngestRequest, MappedRequest } from "./decode-request.js";
-import type { IngestJob, IngestReply } from "./ingest-protocol.js";
-import type { ObservationRecord } from "../storage/records.js";
+import type { IngestJob, IngestReply, PreparedRows } from "./ingest-protocol.js";
+import { PriceSourceCache } from "../pricing/ingest-pricing.js";
+import type { PriceCatalogue } from "../pricing/price-catalogue.js";
+import { PreparedObservation } from "../storage/prepared-observation.js";
 
-/** Turns request bodies into observation records: inline, or on worker threads. */
+/** Turns request bodies into observations ready to store: inline, or on worker threads. */
 export interface IngestDecoder {
   /**
-   * Decodes and maps one body. Rejects with an `OtlpDecodeError` when the body is refused.
+   * Decodes, maps and prices one body (with the request's custom prices and the decoder's
+   * catalogue). Rejects with an `OtlpDecodeError` when the body is refused.
    *
    * With `onChunk`, some records may be handed over early, in chunks, while the rest is still
    * being mapped (worker threads do; inline decoding has nothing to overlap and does not); the
    * result then holds only the records not handed over. A rejection can follow chunks only when
    * a worker dies mid-request (never for a refused body, which is refused before any chunk).
    */
-  decode(request: IngestRequest, onChunk?: (records: ObservationRecord[]) => void): Promise<MappedRequest>;
+  decode(request: IngestRequest, onChunk?: (records: PreparedObservation[]) => void): Promise<MappedRequest>;
   /** Stops the worker threads (jobs in flight finish first). Idempotent. */
   close(): Promise<void>;
 }
 
 /** Decodes on the calling thread: for tests, `SIGHTLINE_INGEST_WORKERS=0`, and single-core machines. */
-export const inlineIngestDecoder: IngestDecoder = {
-  decode: async (request) => decodeAndMapRequest(request),
-  close: async () => {},
-};
+export class InlineIngestDecoder implements IngestDecoder {
+  private readonly prices: PriceSourceCache;
+
+  /** Prices with `catalogue` (default: the built-in one) and each request's custom prices. */
+  constructor(catalogue?: PriceCatalogue) {
+    this.prices = new PriceSourceCache(catalogue);
+  }
+
+  async decode(request: IngestRequest): Promise<MappedRequest> {
+    return decodeAndMapRequest(request, this.prices.sourcesFor(request.pricing));
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** An inline decoder with the built-in price catalogue. */
+export const inlineIngestDecoder: IngestDecoder = new InlineIngestDecoder();
 
 interface WorkerSlot {
   worker: Worker;
@@ -35,16 +51,16 @@ interface WorkerSlot {
 interface PendingJob {
   resolve(result: MappedRequest): void;
   reject(error: unknown): void;
-  onChunk: ((records: ObservationRecord[]) => void) | undefined;
+  onChunk: ((records: PreparedObservation[]) => void) | undefined;
 }
 
 /**
- * Decodes and maps request bodies on a pool of worker threads, so the thread that owns the
- * database only inserts (the decode and mapping of a 512-span request cost ≈7 ms of CPU, the
- * insert ≈15 ms: on two cores they overlap instead of adding up). Each job goes to the worker with
- * the fewest jobs in flight. The body goes over as a transferred copy; the records come back by
- * structured clone (BigInt times included), in chunks when the caller wants to start writing the
- * first ones while the worker maps the rest.
+ * Decodes, maps and prices request bodies on a pool of worker threads, so the thread that owns the
+ * database only writes (on two cores the two overlap instead of adding up). Each job goes to the
+ * worker with the fewest jobs in flight. The body goes over as a transferred copy; the prepared
+ * rows come back as flat arrays by structured clone (BigInt times included), in chunks when the
+ * caller wants to start writing the first ones while the worker maps the rest. Workers price with
+ * the built-in catalogue and the request's custom prices.
  *
  * A worker that dies fails its jobs in flight with an error (a 500 for those requests) and is
  * replaced; the server keeps serving.
@@ -59,7 +75,7 @@ export class WorkerIngestDecoder implements IngestDecoder {
     for (let i = 0; i < Math.max(1, Math.floor(size)); i++) this.slots.push(this.spawn());
   }
 
-  decode(request: IngestRequest, onChunk?: (records: ObservationRecord[]) => void): Promise<MappedRequest> {
+  decode(request: IngestRequest, onChunk?: (records: PreparedObservation[]) => void): Promise<MappedRequest> {
     if (this.closing !== undefined) return Promise.reject(new Error("The ingest decoder is closed."));
     const slot = this.slots.reduce((best, s) => (s.jobs.size < best.jobs.size ? s : best));
     const id = this.nextId++;
@@ -97,7 +113,7 @@ export class WorkerIngestDecoder implements IngestDecoder {
       if (job === undefined) return;
       if ("chunk" in reply) {
         try {
-          job.onChunk?.(reply.chunk);
+          job.onChunk?.(prepared(reply.chunk));
         } catch (error) {
           slot.jobs.delete(reply.id);
           job.reject(error);
@@ -106,7 +122,7 @@ export class WorkerIngestDecoder implements IngestDecoder {
       }
       slot.jobs.delete(reply.id);
       if (slot.jobs.size === 0 && this.closing === undefined) slot.worker.unref();
-      if (reply.ok) job.resolve(reply.result);
+      if (reply.ok) job.resolve({ records: prepared(reply.rows), reasons: reply.reasons });
       else job.reject(reply.error.code === null ? new Error(reply.error.message) : new OtlpDecodeError(reply.error.code, reply.error.message));
     });
     const fail = (reason: string): void => {
@@ -125,6 +141,10 @@ export class WorkerIngestDecoder implements IngestDecoder {
     slot.worker.unref();
     return slot;
   }
+}
+
+function prepared(rows: PreparedRows): PreparedObservation[] {
+  return rows.map((values) => new PreparedObservation(values));
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { AnyValue, DecodedSpanEvent } from "../otlp/otlp-span.js";
-import { decodeAttributeValue } from "./json-value.js";
+import { readAttributeJson } from "./json-text.js";
+import type { JsonReading } from "./json-text.js";
 import type { SpanAttributes } from "./span-attributes.js";
 
 /** What an input/output extractor sees. */
@@ -7,6 +8,8 @@ export interface IoContext {
   attrs: SpanAttributes;
   events: readonly DecodedSpanEvent[];
   scopeName: string;
+  /** How the Langfuse and generic input/output keys read JSON text (`keepText` on the ingest path). */
+  jsonReading?: JsonReading;
 }
 
 /** A value found by an extractor, with the attribute keys and events it came from. */
@@ -32,16 +35,16 @@ export interface IoSource {
  */
 export type ValueMode = "json" | "text";
 
-/** An attribute value in the given mode. */
-export function readValue(value: AnyValue, mode: ValueMode): unknown {
-  return mode === "text" ? value : decodeAttributeValue(value);
+/** An attribute value in the given mode (`json` strings read as `reading` says). */
+export function readValue(value: AnyValue, mode: ValueMode, reading: JsonReading = "parse"): unknown {
+  return mode === "text" ? value : readAttributeJson(value, reading);
 }
 
 /** An extractor that takes the first present key of `keys`. */
 export function firstKey(keys: readonly string[], mode: ValueMode = "json"): Extractor {
-  return ({ attrs }) => {
+  return ({ attrs, jsonReading }) => {
     const found = attrs.first(keys);
-    return found === undefined ? undefined : { value: readValue(found.value, mode), keys: [found.key] };
+    return found === undefined ? undefined : { value: readValue(found.value, mode, jsonReading), keys: [found.key] };
   };
 }
 
@@ -55,8 +58,8 @@ export function inScope(scopeName: string, extractor: Extractor): Extractor {
  * keys, where the SDKs send `""` for an empty input and that differs from no input at all.
  */
 export function exactKey(key: string, mode: ValueMode = "json"): Extractor {
-  return ({ attrs }) => {
+  return ({ attrs, jsonReading }) => {
     const value = attrs.raw(key);
-    return value === undefined || value === null ? undefined : { value: readValue(value, mode), keys: [key] };
+    return value === undefined || value === null ? undefined : { value: readValue(value, mode, jsonReading), keys: [key] };
   };
 }

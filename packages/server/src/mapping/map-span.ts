@@ -1,11 +1,12 @@
 import { SightlineAttributes as A, SDK_SCOPE_NAME } from "@sightline/core";
-import type { DecodedSpan } from "../otlp/otlp-span.js";
+import type { DecodedScope, DecodedSpan } from "../otlp/otlp-span.js";
 import type { ObservationRecord, TraceContribution } from "../storage/records.js";
 import { LangfuseCompat } from "./convention-keys.js";
 import { readCostDetails } from "./cost.js";
 import { readDeployment } from "./environment.js";
 import type { Deployment } from "./environment.js";
 import { inferObservationType } from "./infer-type.js";
+import type { JsonReading } from "./json-text.js";
 import { extractInputOutput } from "./io-extraction.js";
 import { readLevel } from "./level.js";
 import { addLeftovers, readObservationMetadata, readTraceMetadata } from "./metadata.js";
@@ -17,6 +18,16 @@ import { readCompletionStart } from "./timestamps.js";
 import { readTraceFields } from "./trace-fields.js";
 import type { TraceFields } from "./trace-fields.js";
 import { readUsageDetails } from "./usage.js";
+
+/** Options of `mapSpan`. */
+export interface MapSpanOptions {
+  /**
+   * How input and output (of the observation and of the trace) read JSON text: `parse` (default)
+   * gives JSON values; `keepText`, for ingestion, keeps objects and arrays as checked `JsonText`,
+   * which storage writes as it is (see `JsonText`).
+   */
+  jsonReading?: JsonReading;
+}
 
 /** Keys that mark a span as the root of what one application exported. */
 const APP_ROOT_KEYS: readonly string[] = [A.APP_ROOT, LangfuseCompat.AS_ROOT];
@@ -35,9 +46,10 @@ const APP_ROOT_KEYS: readonly string[] = [A.APP_ROOT, LangfuseCompat.AS_ROOT];
  * const observation = mapSpan(decodedSpan);
  * observation.type; // "GENERATION"
  */
-export function mapSpan(span: DecodedSpan): ObservationRecord {
+export function mapSpan(span: DecodedSpan, options: MapSpanOptions = {}): ObservationRecord {
+  const jsonReading = options.jsonReading ?? "parse";
   const attrs = new SpanAttributes(span.attributes);
-  const scope = { name: span.scope.name, ...(span.scope.version !== undefined ? { version: span.scope.version } : {}) };
+  const scope = scopeRecord(span.scope);
 
   const type = inferObservationType({ attrs, resource: span.resource, scope: span.scope });
   if (attrs.has(A.OBSERVATION_TYPE)) attrs.consume(A.OBSERVATION_TYPE);
@@ -51,10 +63,10 @@ export function mapSpan(span: DecodedSpan): ObservationRecord {
   const usageDetails = readUsageDetails(attrs, modelCall);
   const costDetails = readCostDetails(attrs, modelCall);
   const { promptName, promptVersion } = readPrompt(attrs);
-  const traceFields = readTraceFields(attrs);
+  const traceFields = readTraceFields(attrs, jsonReading);
   const isAppRoot = isRoot(span, attrs);
 
-  const io = extractInputOutput({ attrs, events: span.events, scopeName: span.scope.name });
+  const io = extractInputOutput({ attrs, events: span.events, scopeName: span.scope.name, jsonReading });
   const metadata = readObservationMetadata(attrs);
   const traceMetadata = readTraceMetadata(attrs);
   if (span.scope.name !== SDK_SCOPE_NAME) addLeftovers(metadata, attrs, span.events, io.usedEvents);
@@ -86,6 +98,18 @@ export function mapSpan(span: DecodedSpan): ObservationRecord {
     resourceAttributes: span.resource,
     scope,
   };
+}
+
+/** The scope record of each decoded scope (shared by its spans, as the decoded scope is; never mutated). */
+const scopeRecords = new WeakMap<DecodedScope, ObservationRecord["scope"]>();
+
+function scopeRecord(decoded: DecodedScope): ObservationRecord["scope"] {
+  let scope = scopeRecords.get(decoded);
+  if (scope === undefined) {
+    scope = { name: decoded.name, ...(decoded.version !== undefined ? { version: decoded.version } : {}) };
+    scopeRecords.set(decoded, scope);
+  }
+  return scope;
 }
 
 /** A span without a parent, or one its exporter marked as the root of its subtree. */

@@ -1,7 +1,9 @@
 import { SightlineAttributes as A } from "@sightline/core";
 import type { AnyValue } from "../otlp/otlp-span.js";
 import { GenAI, LangfuseCompat, Vercel } from "./convention-keys.js";
-import { decodeAttributeValue, parseJsonText } from "./json-value.js";
+import { readAttributeJson } from "./json-text.js";
+import type { JsonReading } from "./json-text.js";
+import { parseJsonText } from "./json-value.js";
 import { toBoolean, toText } from "./span-attributes.js";
 import type { SpanAttributes } from "./span-attributes.js";
 
@@ -86,7 +88,7 @@ export interface TraceFields {
  * key that has some, first occurrence order), public, and explicit trace input/output. Consumes
  * the keys used.
  */
-export function readTraceFields(attrs: SpanAttributes): TraceFields {
+export function readTraceFields(attrs: SpanAttributes, jsonReading: JsonReading = "parse"): TraceFields {
   const out: TraceFields = {};
   const name = firstText(attrs, [A.TRACE_NAME]);
   if (name !== undefined) out.name = name;
@@ -117,7 +119,7 @@ export function readTraceFields(attrs: SpanAttributes): TraceFields {
     // Like observation input/output, an empty string is a value here.
     const value: AnyValue | undefined = attrs.raw(key);
     if (value === undefined || value === null) continue;
-    out[field] = decodeAttributeValue(value);
+    out[field] = readAttributeJson(value, jsonReading);
     attrs.consume(key);
   }
   return out;

@@ -1,4 +1,3 @@
-import type { ObservationRecord } from "../storage/records.js";
 import { CustomPriceTable } from "./custom-price.js";
 import type { CustomModelPrice } from "./custom-price.js";
 import type { PriceCatalogue } from "./price-catalogue.js";
@@ -9,12 +8,30 @@ import type { PriceSources, PricedCost, PricingInput } from "./price-observation
 export const CUSTOM_PRICES_TTL_MILLIS = 10_000;
 
 /**
- * Prices observations for a project: the catalogue plus the project's custom prices, which are
- * read from the store once and kept for `ttlMillis` (dropped at once when this server changes
- * them), so ingestion does not read them per request.
+ * A project's custom prices as ingestion hands them to the thread that prices spans (an ingest
+ * worker): plain data, and a version that changes whenever they were read again, so that thread
+ * compiles them once per version (`PriceSourceCache`).
+ */
+export interface CustomPriceSnapshot {
+  readonly projectId: string;
+  readonly version: number;
+  readonly prices: readonly CustomModelPrice[];
+}
+
+interface CachedPrices {
+  snapshot: CustomPriceSnapshot;
+  table: CustomPriceTable;
+  loadedAtMs: number;
+}
+
+/**
+ * A project's price sources: the catalogue plus the project's custom prices, which are read from
+ * the store once and kept for `ttlMillis` (dropped at once when this server changes them), so
+ * ingestion does not read them per request.
  */
 export class ProjectPricing {
-  private readonly tables = new Map<string, { table: CustomPriceTable; loadedAtMs: number }>();
+  private readonly cached = new Map<string, CachedPrices>();
+  private version = 0;
 
   constructor(
     readonly catalogue: PriceCatalogue,
@@ -25,34 +42,17 @@ export class ProjectPricing {
 
   /** The price sources of a project (custom prices from the cache while fresh). */
   async sourcesFor(projectId: string): Promise<PriceSources> {
-    const cached = this.tables.get(projectId);
-    const nowMs = this.now();
-    if (cached !== undefined && nowMs - cached.loadedAtMs < this.ttlMillis) return { catalogue: this.catalogue, custom: cached.table };
-    const table = new CustomPriceTable(await this.loadCustomPrices(projectId));
-    this.tables.set(projectId, { table, loadedAtMs: nowMs });
-    return { catalogue: this.catalogue, custom: table };
+    return { catalogue: this.catalogue, custom: (await this.load(projectId)).table };
+  }
+
+  /** The project's custom prices for ingestion (from the cache while fresh). */
+  async snapshotFor(projectId: string): Promise<CustomPriceSnapshot> {
+    return (await this.load(projectId)).snapshot;
   }
 
   /** Forgets a project's custom prices (after this server created or deleted one). */
   invalidate(projectId: string): void {
-    this.tables.delete(projectId);
-  }
-
-  /**
-   * Sets the cost details and explanation of freshly mapped records, in place. Records without a
-   * model and without a cost are left as they are (no cost, no explanation).
-   */
-  async priceRecords(projectId: string, records: ObservationRecord[]): Promise<void> {
-    const sources = await this.sourcesFor(projectId);
-    const nowMs = this.now();
-    for (const record of records) {
-      // Plain spans (no model, no cost) are the bulk of a trace: nothing to price or explain, and
-      // no explanation row bytes to write.
-      if (record.model === null && isEmpty(record.costDetails)) continue;
-      const priced = priceObservation(record, sources, nowMs);
-      record.costDetails = priced.costDetails;
-      record.costExplanation = priced.costExplanation;
-    }
+    this.cached.delete(projectId);
   }
 
   /** A function that prices one stored observation with fresh sources (for recomputes). */
@@ -62,9 +62,14 @@ export class ProjectPricing {
     const nowMs = this.now();
     return (input) => priceObservation({ ...input, costDetails: {} }, sources, nowMs);
   }
-}
 
-function isEmpty(details: Readonly<Record<string, number>>): boolean {
-  for (const key in details) if (Object.hasOwn(details, key)) return false;
-  return true;
+  private async load(projectId: string): Promise<CachedPrices> {
+    const cached = this.cached.get(projectId);
+    const nowMs = this.now();
+    if (cached !== undefined && nowMs - cached.loadedAtMs < this.ttlMillis) return cached;
+    const prices = await this.loadCustomPrices(projectId);
+    const fresh = { snapshot: { projectId, version: ++this.version, prices }, table: new CustomPriceTable(prices), loadedAtMs: nowMs };
+    this.cached.set(projectId, fresh);
+    return fresh;
+  }
 }

@@ -1,4 +1,5 @@
-import type { EncodedObservationJson, ObservationRecord } from "./records.js";
+import { JsonText } from "../mapping/json-text.js";
+import type { ObservationRecord } from "./records.js";
 
 /**
  * JSON text for a value, or NULL for undefined/null. Never throws: a value JSON cannot represent
@@ -6,6 +7,7 @@ import type { EncodedObservationJson, ObservationRecord } from "./records.js";
  */
 export function toJson(value: unknown): string | null {
   if (value === undefined || value === null) return null;
+  if (value instanceof JsonText) return value.text;
   try {
     return JSON.stringify(value) ?? null;
   } catch {
@@ -13,9 +15,37 @@ export function toJson(value: unknown): string | null {
   }
 }
 
-/** The JSON texts of a record's large fields: the ones it carries, or serialised now. */
-export function observationJson(record: ObservationRecord): EncodedObservationJson {
-  if (record.encoded !== undefined) return record.encoded;
+/**
+ * JSON of the objects many records share by identity (every span of one resource shares its
+ * attribute map, every span of one scope its scope record: see `DecodedSpan`), serialised once.
+ * Only for objects that are never mutated once shared.
+ */
+const sharedJson = new WeakMap<object, string>();
+
+function toSharedJson(value: object, fallback: string): string {
+  let json = sharedJson.get(value);
+  if (json === undefined) {
+    json = toJson(value) ?? fallback;
+    sharedJson.set(value, json);
+  }
+  return json;
+}
+
+/** The JSON texts of an observation's large structured fields (null: absent). */
+export interface ObservationJson {
+  readonly input: string | null;
+  readonly output: string | null;
+  readonly metadata: string;
+  readonly modelParameters: string | null;
+  /** The explicit trace input / output (`trace.input`, `trace.output`). */
+  readonly traceInput: string | null;
+  readonly traceOutput: string | null;
+  readonly resourceAttributes: string;
+  readonly scope: string;
+}
+
+/** The JSON texts of a record's large fields. */
+export function observationJson(record: ObservationRecord): ObservationJson {
   return {
     input: toJson(record.input),
     output: toJson(record.output),
@@ -23,29 +53,7 @@ export function observationJson(record: ObservationRecord): EncodedObservationJs
     modelParameters: toJson(record.modelParameters),
     traceInput: toJson(record.trace.input),
     traceOutput: toJson(record.trace.output),
-    resourceAttributes: toJson(record.resourceAttributes) ?? "{}",
-    scope: toJson(record.scope) ?? "{}",
-  };
-}
-
-/**
- * The record with its large fields serialised into `encoded` and emptied: what an ingest worker
- * sends to the thread that writes. Structured clone of a few strings is far cheaper than of the
- * object trees, and the writer does not serialise them again (about a third of its CPU before).
- */
-export function encodeObservationJson(record: ObservationRecord): ObservationRecord {
-  if (record.encoded !== undefined) return record;
-  const encoded = observationJson(record);
-  const { input: _input, output: _output, ...trace } = record.trace;
-  return {
-    ...record,
-    input: null,
-    output: null,
-    metadata: {},
-    modelParameters: null,
-    trace,
-    resourceAttributes: {},
-    scope: { name: "" },
-    encoded,
+    resourceAttributes: toSharedJson(record.resourceAttributes, "{}"),
+    scope: toSharedJson(record.scope, "{}"),
   };
 }

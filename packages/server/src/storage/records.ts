@@ -84,27 +84,6 @@ export interface ObservationRecord {
   /** Attributes not consumed by the mapping, resource attributes and scope, for display. */
   resourceAttributes: AttributeMap;
   scope: { name: string; version?: string };
-  /**
-   * The JSON texts of the large structured fields, when they were serialised where the span was
-   * mapped (the ingest worker, see `encodeObservationJson`): the thread that writes to the database
-   * then neither receives those object trees nor serialises them again. When present, the stores
-   * write these texts and the fields they cover (`input`, `output`, `metadata`, `modelParameters`,
-   * `trace.input`, `trace.output`, `resourceAttributes`, `scope`) are left empty on the record.
-   */
-  encoded?: EncodedObservationJson;
-}
-
-/** JSON texts of an observation's large structured fields (null: absent). */
-export interface EncodedObservationJson {
-  readonly input: string | null;
-  readonly output: string | null;
-  readonly metadata: string;
-  readonly modelParameters: string | null;
-  /** The explicit trace input / output (`trace.input`, `trace.output`). */
-  readonly traceInput: string | null;
-  readonly traceOutput: string | null;
-  readonly resourceAttributes: string;
-  readonly scope: string;
 }
 
 /** A derived trace: the aggregate of its observations. */

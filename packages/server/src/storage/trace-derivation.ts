@@ -145,8 +145,6 @@ export interface ContributionSource {
 
 /** The source facts of a freshly mapped record. */
 export function sourceOfRecord(record: ObservationRecord): ContributionSource {
-  // A record from an ingest worker carries its trace IO as JSON text (`encodeObservationJson`).
-  const encoded = record.encoded;
   return {
     id: record.id,
     startNs: record.startTimeNs,
@@ -159,8 +157,8 @@ export function sourceOfRecord(record: ObservationRecord): ContributionSource {
     tokens: tokensOf(record.usageDetails),
     costPico: costPicoOf(record.costDetails),
     trace: record.trace,
-    hasInput: encoded !== undefined ? encoded.traceInput !== null : isPresent(record.trace.input),
-    hasOutput: encoded !== undefined ? encoded.traceOutput !== null : isPresent(record.trace.output),
+    hasInput: isPresent(record.trace.input),
+    hasOutput: isPresent(record.trace.output),
   };
 }
 

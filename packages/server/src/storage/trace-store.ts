@@ -1,9 +1,9 @@
+import type { ObservationInput } from "./prepared-observation.js";
 import type { CustomModelPrice } from "../pricing/custom-price.js";
 import type { CostRecomputeFilter, CostRecomputeResult, Repricer } from "./cost-recompute.js";
 import type {
   ApiKeyRecord,
   LevelName,
-  ObservationRecord,
   ObservationTypeName,
   ProjectRecord,
   SessionRecord,
@@ -137,7 +137,7 @@ export interface TraceStore {
    * again (a retry) replaces its earlier copy and is counted once. The derived traces are the same
    * whatever the order and grouping in which a trace's spans arrive.
    */
-  insertObservations(projectId: string, observations: readonly ObservationRecord[]): Promise<InsertResult>;
+  insertObservations(projectId: string, observations: readonly ObservationInput[]): Promise<InsertResult>;
 
   listTraces(projectId: string, query: TraceQuery): Promise<Page<TraceRecord>>;
   getTrace(projectId: string, traceId: string): Promise<TraceRecord | null>;

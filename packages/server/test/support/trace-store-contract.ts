@@ -3,7 +3,7 @@ import type { TraceStore } from "@sightline/server";
 import { describeCostContract } from "./contract/cost-contract.js";
 import { describeDeletionContract } from "./contract/deletion-contract.js";
 import { describeDerivationContract } from "./contract/derivation-contract.js";
-import { describeEncodedRecordContract } from "./contract/encoded-record-contract.js";
+import { describePreparedObservationContract } from "./contract/prepared-observation-contract.js";
 import { describeIsolationContract } from "./contract/isolation-contract.js";
 import { describeKeysContract } from "./contract/keys-contract.js";
 import { describeMetricsContract } from "./contract/metrics-contract.js";
@@ -27,7 +27,7 @@ export function runTraceStoreContract(name: string, open: OpenStore): void {
   describe(`TraceStore contract (${name})`, () => {
     describeKeysContract(open);
     describeDerivationContract(open);
-    describeEncodedRecordContract(open);
+    describePreparedObservationContract(open);
     describeTraceQueryContract(open);
     describeObservationQueryContract(open);
     describeSessionUserContract(open);

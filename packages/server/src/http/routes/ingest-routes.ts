@@ -8,7 +8,7 @@ import type { AppEnv, RouteDeps, SightlineApp } from "../app-env.js";
 import { HttpError } from "../http-error.js";
 import { readBodyWithLimit } from "../read-body.js";
 import { requireAuth } from "../require-auth.js";
-import type { ObservationRecord } from "../../storage/records.js";
+import type { PreparedObservation } from "../../storage/prepared-observation.js";
 
 /** The OTLP/HTTP traces paths: the standard one and the one the Langfuse SDKs use. */
 export const TRACES_PATHS = ["/v1/traces", "/api/public/otel/v1/traces"] as const;
@@ -49,12 +49,6 @@ function partialSuccess(reasons: readonly string[]): PartialSuccess | undefined 
   return { rejectedSpans: reasons.length, errorMessage: `${reasons.length} span(s) rejected: ${shown}${more}` };
 }
 
-/** Prices and stores one chunk of a request's records. */
-async function storeRecords(deps: RouteDeps, projectId: string, records: ObservationRecord[]): Promise<void> {
-  await deps.pricing.priceRecords(projectId, records);
-  await deps.store.insertObservations(projectId, records);
-}
-
 /**
  * The writes of one request's chunks, started as the chunks arrive (a worker hands over the first
  * records while it maps the rest, so writing and mapping overlap). `done` resolves once every
@@ -63,11 +57,11 @@ async function storeRecords(deps: RouteDeps, projectId: string, records: Observa
 class ChunkWrites {
   private readonly writes: Promise<void>[] = [];
 
-  constructor(private readonly write: (records: ObservationRecord[]) => Promise<void>) {}
+  constructor(private readonly write: (records: PreparedObservation[]) => Promise<unknown>) {}
 
-  add(records: ObservationRecord[]): void {
+  add(records: PreparedObservation[]): void {
     if (records.length === 0) return;
-    const write = this.write(records);
+    const write = this.write(records).then(() => undefined);
     write.catch(() => {});
     this.writes.push(write);
   }
@@ -84,10 +78,10 @@ class ChunkWrites {
 
 /**
  * `POST /v1/traces` and `POST /api/public/otel/v1/traces`: auth → body (size-limited while
- * streaming) → content encoding, decode and map (on an ingest worker thread when the server has
- * them, which hands the records over in chunks when the store groups concurrent writes into one
- * transaction) → costs (`ProjectPricing`) → the store's
- * transaction (shared with concurrent requests: group commit), chunk by chunk as they arrive. The
+ * streaming) → content encoding, decode, map and price with the project's custom prices (on an
+ * ingest worker thread when the server has them, which hands the prepared rows over in chunks when
+ * the store groups concurrent writes into one transaction) → the store's transaction (shared with
+ * concurrent requests: group commit), chunk by chunk as they arrive. The
  * 200 is sent only after every chunk is committed, i.e. once all the spans are durable, in the
  * request's encoding, with OTLP `partialSuccess` when some spans were rejected. A request that
  * fails after some chunks were committed is answered with an error and retried by the SDK; the
@@ -100,9 +94,10 @@ export function registerIngestRoutes(app: SightlineApp, deps: RouteDeps): void {
       const format = requestFormat(c);
       const body = await readBodyWithLimit(c.req.raw, deps.maxBodyBytes);
       const projectId = c.get("auth").projectId;
-      const writes = new ChunkWrites((records) => storeRecords(deps, projectId, records));
-      const request = { format, body, contentEncoding: c.req.header("content-encoding"), maxBodyBytes: deps.maxBodyBytes };
-      const onChunk = deps.store.groupsConcurrentWrites ? (chunk: ObservationRecord[]) => writes.add(chunk) : undefined;
+      const writes = new ChunkWrites((records) => deps.store.insertObservations(projectId, records));
+      const pricing = await deps.pricing.snapshotFor(projectId);
+      const request = { format, body, contentEncoding: c.req.header("content-encoding"), maxBodyBytes: deps.maxBodyBytes, pricing };
+      const onChunk = deps.store.groupsConcurrentWrites ? (chunk: PreparedObservation[]) => writes.add(chunk) : undefined;
       const { records, reasons } = await deps.ingestDecoder.decode(request, onChunk).catch(async (error: unknown) => {
         await writes.settled();
         throw error;

@@ -1,7 +1,8 @@
 import type pg from "pg";
-import type { ObservationRecord } from "../records.js";
+import { PreparedObservation } from "../prepared-observation.js";
+import type { ObservationInput } from "../prepared-observation.js";
 import type { InsertResult } from "../trace-store.js";
-import { addContribution, contributionOf, deriveTrace, newAggregate, replaceContribution, sourceOfRecord } from "../trace-derivation.js";
+import { addContribution, deriveTrace, newAggregate, replaceContribution } from "../trace-derivation.js";
 import type { ObservationContribution, TraceAggregate } from "../trace-derivation.js";
 import { parseAggregate, serializeAggregate } from "../trace-aggregate-json.js";
 import { CONTRIBUTION_SELECT, contributionOfRow } from "../sqlite/observation-row.js";
@@ -68,9 +69,10 @@ export class PgObservationWriter {
   constructor(private readonly bulk: BulkInsert) {}
 
   /** Writes the batch inside the caller's transaction. */
-  async write(client: pg.ClientBase, projectId: string, records: readonly ObservationRecord[]): Promise<InsertResult> {
-    if (records.length === 0) return { written: 0, traceIds: [] };
-    const byTrace = new Map<string, ObservationRecord[]>();
+  async write(client: pg.ClientBase, projectId: string, inputs: readonly ObservationInput[]): Promise<InsertResult> {
+    if (inputs.length === 0) return { written: 0, traceIds: [] };
+    const records = inputs.map((input) => PreparedObservation.of(input));
+    const byTrace = new Map<string, PreparedObservation[]>();
     for (const record of records) {
       const group = byTrace.get(record.traceId);
       if (group === undefined) byTrace.set(record.traceId, [record]);
@@ -98,11 +100,11 @@ export class PgObservationWriter {
       let aggregate: TraceAggregate | null = old === null ? null : parseAggregate(old.derivation);
       let recompute = false;
       const current = new Map<string, CurrentCopy>();
-      const finals = new Map<string, ObservationRecord>();
+      const finals = new Map<string, PreparedObservation>();
       let maxStartNs = old?.maxStartNs ?? group[0]?.startTimeNs ?? 0n;
       for (const record of group) {
         if (record.startTimeNs > maxStartNs) maxStartNs = record.startTimeNs;
-        const contribution = contributionOf(sourceOfRecord(record));
+        const contribution = record.contribution();
         const previous = current.get(record.id) ?? stored.get(copyKey(traceId, record.id));
         if (previous !== undefined) count(previous, -1);
         count(record, 1);
@@ -201,7 +203,7 @@ export class PgObservationWriter {
   private async readStoredCopies(
     client: pg.ClientBase,
     projectId: string,
-    byTrace: Map<string, ObservationRecord[]>,
+    byTrace: Map<string, PreparedObservation[]>,
     states: Map<string, TraceState>,
   ): Promise<Map<string, CurrentCopy & { startTimes: bigint[] }>> {
     const ids: string[] = [];

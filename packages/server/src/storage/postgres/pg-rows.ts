@@ -1,6 +1,7 @@
-import type { ObservationRecord, TraceRecord } from "../records.js";
+import type { TraceRecord } from "../records.js";
+import type { PreparedObservation } from "../prepared-observation.js";
 import type { DerivedTrace } from "../trace-derivation.js";
-import { OBSERVATION_COLUMNS, observationValues } from "../sqlite/observation-row.js";
+import { OBSERVATION_COLUMNS } from "../sqlite/observation-row.js";
 import { traceRecordFromRow } from "../record-rows.js";
 import type { Row } from "../record-rows.js";
 
@@ -70,18 +71,21 @@ export interface PgObservationRow {
 
 const TEXT_COLUMNS = (["input", "output", "trace_input", "trace_output"] as const).map((c) => OBSERVATION_COLUMNS.indexOf(c));
 
-/** The row of one record. `createdAtMs` is kept from an earlier copy when the span is replaced. */
-export function pgObservationRow(projectId: string, record: ObservationRecord, createdAtMs: number): PgObservationRow {
-  const values = observationValues(projectId, record, createdAtMs);
+const IS_APP_ROOT = OBSERVATION_COLUMNS.indexOf("is_app_root");
+const PROMPT_VERSION = OBSERVATION_COLUMNS.indexOf("prompt_version");
+
+/** The row of one observation. `createdAtMs` is kept from an earlier copy when the span is replaced. */
+export function pgObservationRow(projectId: string, observation: PreparedObservation, createdAtMs: number): PgObservationRow {
+  const values = [...observation.forProject(projectId, createdAtMs)];
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
     if (typeof value === "string") values[i] = pgText(value);
     else if (typeof value === "bigint") values[i] = clampInt8(value);
     else if (typeof value === "number" && PG_OBSERVATION_TYPES[OBSERVATION_COLUMNS[i] ?? "id"] === "int8") values[i] = clampInt8(BigInt(Math.trunc(Number.isFinite(value) ? value : 0)));
   }
-  values[OBSERVATION_COLUMNS.indexOf("is_app_root")] = record.isAppRoot;
-  const promptVersion = record.promptVersion;
-  values[OBSERVATION_COLUMNS.indexOf("prompt_version")] = typeof promptVersion === "number" && Number.isFinite(promptVersion) ? promptVersion : null;
+  values[IS_APP_ROOT] = values[IS_APP_ROOT] === 1;
+  const promptVersion = values[PROMPT_VERSION];
+  values[PROMPT_VERSION] = typeof promptVersion === "number" && Number.isFinite(promptVersion) ? promptVersion : null;
   return { values, hasText: TEXT_COLUMNS.some((i) => values[i] !== null) };
 }
 

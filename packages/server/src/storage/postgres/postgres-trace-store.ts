@@ -1,5 +1,6 @@
+import type { ObservationInput } from "../prepared-observation.js";
 import type pg from "pg";
-import type { ApiKeyRecord, ObservationRecord, ProjectRecord, SessionRecord, StoredObservation, TraceRecord, UserRecord } from "../records.js";
+import type { ApiKeyRecord, ProjectRecord, SessionRecord, StoredObservation, TraceRecord, UserRecord } from "../records.js";
 import type {
   InsertResult,
   ObservationQuery,
@@ -132,7 +133,7 @@ export class PostgresTraceStore implements TraceStore {
   }
 
   /** One transaction; resolves after COMMIT (with PostgreSQL's default `synchronous_commit = on`, durable). */
-  async insertObservations(projectId: string, observations: readonly ObservationRecord[]): Promise<InsertResult> {
+  async insertObservations(projectId: string, observations: readonly ObservationInput[]): Promise<InsertResult> {
     if (observations.length === 0) return { written: 0, traceIds: [] };
     return this.run(async () => {
       await this.partitions.ensureFor(observations.map((o) => o.startTimeNs));

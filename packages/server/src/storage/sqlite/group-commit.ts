@@ -1,4 +1,4 @@
-import type { ObservationRecord } from "../records.js";
+import type { ObservationInput } from "../prepared-observation.js";
 import type { InsertResult } from "../trace-store.js";
 import type { ObservationBatch, ObservationWriter } from "./observation-writer.js";
 
@@ -38,7 +38,7 @@ export class GroupCommit {
   ) {}
 
   /** Queues a batch; resolves once the transaction that holds it committed. */
-  submit(projectId: string, records: readonly ObservationRecord[]): Promise<InsertResult> {
+  submit(projectId: string, records: readonly ObservationInput[]): Promise<InsertResult> {
     if (records.length === 0) return Promise.resolve({ written: 0, traceIds: [] });
     return new Promise<InsertResult>((resolve, reject) => {
       this.queue.push({ projectId, records, resolve, reject });

@@ -1,13 +1,12 @@
 import type { Database, Statement } from "better-sqlite3";
-import type { ObservationRecord } from "../records.js";
+import { PreparedObservation } from "../prepared-observation.js";
+import type { ObservationInput } from "../prepared-observation.js";
 import type { InsertResult } from "../trace-store.js";
 import {
   addContribution,
-  contributionOf,
   deriveTrace,
   newAggregate,
   replaceContribution,
-  sourceOfRecord,
 } from "../trace-derivation.js";
 import { parseAggregate, serializeAggregate } from "../trace-aggregate-json.js";
 import type { ObservationContribution, TraceAggregate } from "../trace-derivation.js";
@@ -15,13 +14,13 @@ import { HOUR_NS } from "../metrics-rollup.js";
 import { GroupAggregates, UserSessionPairs } from "./group-aggregates.js";
 import { COUNTER } from "./project-counters.js";
 import type { ProjectCounters } from "./project-counters.js";
-import { CONTRIBUTION_SELECT, OBSERVATION_COLUMNS, contributionOfRow, observationValues } from "./observation-row.js";
+import { CONTRIBUTION_SELECT, OBSERVATION_COLUMNS, contributionOfRow } from "./observation-row.js";
 import { TraceRows, summaryOf } from "./trace-row.js";
 
 /** One `insertObservations` call's worth of observations. */
 export interface ObservationBatch {
   readonly projectId: string;
-  readonly records: readonly ObservationRecord[];
+  readonly records: readonly ObservationInput[];
 }
 
 /** Columns a replaced copy keeps: its identity and when it was first stored. */
@@ -53,7 +52,7 @@ export class ObservationWriter {
   private readonly users: GroupAggregates;
   private readonly pairs: UserSessionPairs;
   private readonly counters: ProjectCounters;
-  private readonly transaction: (projectId: string, records: readonly ObservationRecord[]) => InsertResult;
+  private readonly transaction: (projectId: string, records: readonly ObservationInput[]) => InsertResult;
   private readonly transactionMany: (batches: readonly ObservationBatch[]) => InsertResult[];
 
   /** `onReplaced` hears of every replaced row, so the full-text index can refresh it. */
@@ -81,7 +80,7 @@ export class ObservationWriter {
     this.users = new GroupAggregates(db, "users", "user_id", (t) => t.userId);
     this.pairs = new UserSessionPairs(db);
     // IMMEDIATE: take the write lock up front rather than failing to upgrade a read lock later.
-    this.transaction = db.transaction((projectId: string, records: readonly ObservationRecord[]) => {
+    this.transaction = db.transaction((projectId: string, records: readonly ObservationInput[]) => {
       this.nextTraceRow = null;
       return this.writeAll(projectId, records);
     }).immediate;
@@ -92,7 +91,7 @@ export class ObservationWriter {
   }
 
   /** Writes the batch; returns once committed. */
-  write(projectId: string, records: readonly ObservationRecord[]): InsertResult {
+  write(projectId: string, records: readonly ObservationInput[]): InsertResult {
     if (records.length === 0) return { written: 0, traceIds: [] };
     try {
       return this.transaction(projectId, records);
@@ -114,14 +113,15 @@ export class ObservationWriter {
     }
   }
 
-  private writeAll(projectId: string, records: readonly ObservationRecord[]): InsertResult {
-    const byTrace = new Map<string, ObservationRecord[]>();
+  private writeAll(projectId: string, records: readonly ObservationInput[]): InsertResult {
+    const byTrace = new Map<string, PreparedObservation[]>();
     const hours = new Set<bigint>();
     for (const record of records) {
-      hours.add(record.startTimeNs / HOUR_NS);
-      const group = byTrace.get(record.traceId);
-      if (group === undefined) byTrace.set(record.traceId, [record]);
-      else group.push(record);
+      const prepared = PreparedObservation.of(record);
+      hours.add(prepared.startTimeNs / HOUR_NS);
+      const group = byTrace.get(prepared.traceId);
+      if (group === undefined) byTrace.set(prepared.traceId, [prepared]);
+      else group.push(prepared);
     }
     const nowMs = Date.now();
     const changed: string[] = [];
@@ -135,16 +135,15 @@ export class ObservationWriter {
   }
 
   /** Writes one trace's observations and its derived rows; true when the trace changed. */
-  private writeTrace(projectId: string, traceId: string, group: readonly ObservationRecord[], nowMs: number): boolean {
+  private writeTrace(projectId: string, traceId: string, group: readonly PreparedObservation[], nowMs: number): boolean {
     const old = this.traces.state(projectId, traceId);
     const traceRow = old?.rowId ?? this.newTraceRow();
     let aggregate: TraceAggregate | null = old === null ? null : parseAggregate(old.derivation);
     let recompute = false;
     for (const record of group) {
-      const values = observationValues(projectId, record, nowMs);
-      values.push(traceRow);
-      const contribution = contributionOf(sourceOfRecord(record));
-      if (this.insert.run(values).changes === 1) {
+      const values = record.forProject(projectId, nowMs);
+      const contribution = record.contribution();
+      if (this.insert.run(values, traceRow).changes === 1) {
         this.countObservation(record.type, record.level, 1);
         if (aggregate === null) aggregate = newAggregate(contribution);
         else if (!recompute) addContribution(aggregate, contribution);

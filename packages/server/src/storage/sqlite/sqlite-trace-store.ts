@@ -1,7 +1,7 @@
+import type { ObservationInput } from "../prepared-observation.js";
 import type { Database } from "better-sqlite3";
 import type {
   ApiKeyRecord,
-  ObservationRecord,
   ProjectRecord,
   SessionRecord,
   StoredObservation,
@@ -167,7 +167,7 @@ export class SqliteTraceStore implements TraceStore {
    * Commits before resolving; with `synchronous=NORMAL` the commit survives a process crash. Calls
    * made while the thread is busy share one transaction (see `GroupCommit`).
    */
-  async insertObservations(projectId: string, observations: readonly ObservationRecord[]): Promise<InsertResult> {
+  async insertObservations(projectId: string, observations: readonly ObservationInput[]): Promise<InsertResult> {
     if (this.closed) throw new Error("The store is closed.");
     return this.groupCommit.submit(projectId, observations);
   }
