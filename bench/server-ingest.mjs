@@ -107,7 +107,7 @@ async function scenario(concurrency, durationMs) {
  * Runs the ingestion scenarios (each on a fresh server and data dir) and the raw insert limit.
  * Returns `{ scenarios, raw, warnings }`.
  */
-export async function runIngestSection({ durationMs, concurrencies, log = console.log }) {
+export async function runIngestSection({ durationMs, concurrencies, log = console.log, skipRaw = false }) {
   const warnings = [];
   const scenarios = [];
   for (const concurrency of concurrencies) {
@@ -124,6 +124,7 @@ export async function runIngestSection({ durationMs, concurrencies, log = consol
     if (failed.length > 0) warnings.push(`c=${concurrency}: failed requests by status ${JSON.stringify(result.failures)}`);
     if (result.serverExitCode !== 0) warnings.push(`c=${concurrency}: the server exited with ${result.serverExitCode} on SIGTERM`);
   }
+  if (skipRaw) return { scenarios, raw: null, warnings };
   log(`  raw insert limit: ${durationMs / 1000} s of inserts ...`);
   const rawDir = tempDir("sightline-bench-raw-");
   let raw;

@@ -173,11 +173,8 @@ export { SqliteTraceStore } from "./storage/sqlite/sqlite-trace-store.js";
 export { DuplicatePublicKeyError } from "./storage/sqlite/project-key-queries.js";
 export { SCHEMA_VERSION } from "./storage/sqlite/schema.js";
 export { SEARCH_MATCH_CAP } from "./storage/sqlite/trace-queries.js";
-export {
-  DEFAULT_FTS_INTERVAL_MILLIS,
-  DEFAULT_FTS_BATCH_ROWS,
-  DEFAULT_FTS_SLICE_MILLIS,
-} from "./storage/sqlite/fts-indexer.js";
+export { DEFAULT_FTS_INTERVAL_MILLIS, DEFAULT_FTS_BATCH_ROWS } from "./storage/sqlite/fts-indexer.js";
+export { searchFileOf, SEARCH_SCHEMA_VERSION } from "./storage/sqlite/search-schema.js";
 export type { FtsIndexerOptions } from "./storage/sqlite/fts-indexer.js";
 export { toFtsQuery, toFtsPhrase } from "./storage/sqlite/fts-query.js";
 
@@ -189,7 +186,7 @@ export type { IngestDecoder } from "./ingest/ingest-decoder.js";
 export { defaultIngestWorkers, MAX_INGEST_WORKERS } from "./config.js";
 export { DEFAULT_GROUP_COMMIT_MAX_ROWS } from "./storage/sqlite/group-commit.js";
 export { BACKGROUND_WAL_AUTOCHECKPOINT_PAGES, SQLITE_PAGE_SIZE_BYTES } from "./storage/sqlite/sqlite-store.js";
-export { DEFAULT_BACKGROUND_CHECKPOINT_MILLIS, DEFAULT_BACKGROUND_FTS_BATCH_ROWS } from "./storage/sqlite/background-maintenance.js";
+export { DEFAULT_BACKGROUND_CHECKPOINT_MILLIS } from "./storage/sqlite/background-maintenance.js";
 
 // PostgreSQL store (storage/postgres/) and store errors
 export { StoreUnavailableError } from "./storage/store-errors.js";

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { SCHEMA_VERSION, openSqliteStore } from "@sightline/server";
+import { SCHEMA_VERSION, openSqliteStore, searchFileOf } from "@sightline/server";
 import { downgradeToSchema6 } from "./support/sqlite-downgrade.js";
 import { BASE_NS, observation, realisticTrace, seededRandom } from "./support/store-fixtures.js";
 
@@ -45,8 +45,8 @@ describe("SqliteTraceStore", () => {
         assert.equal(trace?.startTimeNs, start, "int64 nanoseconds near the maximum round-trip exactly");
         assert.equal(trace?.endTimeNs, start + 807n);
         assert.equal(trace?.latencySeconds, 807 / 1e9);
-        assert.equal(second.indexBacklog(), 0, "indexed before close");
-        assert.equal((await second.listTraces(P, { page: 1, limit: 5, search: "zeppelin" })).meta.totalItems, 1);
+        assert.equal((await second.listTraces(P, { page: 1, limit: 5, search: "zeppelin" })).meta.totalItems, 1, "found after the reopen");
+        assert.equal(second.indexBacklog(), 0, "the search caught the index up");
       } finally {
         await second.close();
       }
@@ -85,7 +85,8 @@ describe("SqliteTraceStore", () => {
   });
 
   it("derives a large trace arriving in many batches at a cost independent of its size", async () => {
-    const store = await openSqliteStore({ file: ":memory:" });
+    // No indexing turns between the timed inserts: they would be counted in the batches' times.
+    const store = await openSqliteStore({ file: ":memory:", fullText: { intervalMillis: 3_600_000 }, metricsRollupIntervalMillis: 3_600_000 });
     try {
       await store.ensureProject({ id: P, name: "P" });
       const records = realisticTrace(seededRandom(3), { traceId: "e".repeat(32), size: 20_000, userId: "u", sessionId: "s", tags: ["t"] });
@@ -109,8 +110,9 @@ describe("SqliteTraceStore", () => {
     withDir(async (dir) => {
       const file = join(dir, "sightline.db");
       const store = await openSqliteStore({ file });
-      const peek = new Database(file, { readonly: true });
-      const indexedIds = () => peek.prepare(`SELECT count(*) FROM observation_id_keys`).pluck().get() as number;
+      const peek = new Database(searchFileOf(file), { readonly: true });
+      const peekMain = new Database(file, { readonly: true });
+      const indexedIds = () => peek.prepare(`SELECT count(*) FROM observations_fts`).pluck().get() as number;
       try {
         await store.ensureProject({ id: P, name: "P" });
         const first = "1".repeat(32);
@@ -129,17 +131,23 @@ describe("SqliteTraceStore", () => {
         assert.equal(await store.getObservation("other-project", "a".repeat(16)), null, "another project's keys see nothing");
 
         assert.equal(await store.deleteTrace(P, first), true);
-        assert.equal(indexedIds(), 1, "deletion removes the trace's id rows");
+        assert.deepEqual(await lookups(), ["second-a", undefined], "the deleted rows are gone before their keys are purged");
+        await store.flushIndex();
+        assert.equal(indexedIds(), 1, "the purge removes the deleted trace's id rows");
         assert.deepEqual(await lookups(), ["second-a", undefined]);
 
-        // Re-sent after the deletion: new rows may reuse rowids below the old high-water mark.
+        // Re-sent after the deletion: the new rows take new rowids (never a deleted row's), and are found at once.
+        const rowIds = () => peekMain.prepare(`SELECT rowid FROM observations ORDER BY rowid`).pluck().all() as bigint[];
+        const before = rowIds();
         await store.insertObservations(P, spans());
         assert.deepEqual(await lookups(), ["first-a", "first-b"], "found before the index catches up");
+        assert.ok(rowIds().slice(before.length).every((rowId) => rowId > 3n), "no rowid of a deleted row is used again");
         await store.flushIndex();
         assert.equal(indexedIds(), 3);
         assert.deepEqual(await lookups(), ["first-a", "first-b"]);
       } finally {
         peek.close();
+        peekMain.close();
         await store.close();
       }
     }));
@@ -182,6 +190,29 @@ describe("SqliteTraceStore", () => {
         assert.deepEqual(await ids(b), ["3".repeat(16)], "the other trace keeps its rows");
       } finally {
         await store.close();
+      }
+    }));
+
+  it("keeps the search index in a file of its own, and empties one left over from another database", () =>
+    withDir(async (dir) => {
+      const file = join(dir, "sightline.db");
+      const first = await openSqliteStore({ file });
+      await first.ensureProject({ id: P, name: "P" });
+      await first.insertObservations(P, [observation({ id: "1".repeat(16), traceId: "a".repeat(32), input: "stale albatross" })]);
+      await first.flushIndex();
+      await first.close();
+      assert.ok(existsSync(searchFileOf(file)), "the search database is beside the main one");
+      // The main database is deleted and made again; the old search file stays.
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true });
+      const second = await openSqliteStore({ file });
+      try {
+        await second.ensureProject({ id: P, name: "P" });
+        await second.insertObservations(P, [observation({ id: "2".repeat(16), traceId: "b".repeat(32), input: "fresh heron" })]);
+        const search = async (text: string) => (await second.listTraces(P, { page: 1, limit: 5, search: text })).data.map((t) => t.id);
+        assert.deepEqual(await search("albatross"), [], "nothing of the other database's index is found");
+        assert.deepEqual(await search("heron"), ["b".repeat(32)], "the new row (rowid 1 again) is indexed");
+      } finally {
+        await second.close();
       }
     }));
 

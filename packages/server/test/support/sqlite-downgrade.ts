@@ -2,8 +2,31 @@
 // the migrations from it on data the earlier release would have written.
 import type { Database } from "better-sqlite3";
 
-/** Undoes migration 7 (the trace-row key and the covering sort index): the schema of version 6. */
+/**
+ * Undoes migration 8 (the search database): the full-text index and the id lookup back in the main
+ * file, empty, with their marks at 0 (the release before indexes them from the start). The schema
+ * of version 7.
+ */
+export function downgradeToSchema7(raw: Database): void {
+  raw.exec(`
+    DROP TABLE search_purge;
+    DROP TABLE observation_rowid_floor;
+    DROP TABLE store_identity;
+    DROP TABLE fts_requeue;
+    CREATE VIRTUAL TABLE observations_fts USING fts5(body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
+    CREATE TABLE fts_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_rowid INTEGER NOT NULL);
+    INSERT INTO fts_state (id, indexed_rowid) VALUES (1, 0);
+    CREATE TABLE fts_requeue (row_id INTEGER PRIMARY KEY);
+    CREATE TABLE observation_id_keys (key BLOB NOT NULL, row_id INTEGER NOT NULL, PRIMARY KEY (key, row_id)) WITHOUT ROWID;
+    CREATE TABLE observation_id_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_rowid INTEGER NOT NULL);
+    INSERT INTO observation_id_state (id, indexed_rowid) VALUES (1, 0);
+  `);
+  raw.pragma("user_version = 7");
+}
+
+/** Undoes migrations 8 and 7 (the trace-row key and the covering sort index): the schema of version 6. */
 export function downgradeToSchema6(raw: Database): void {
+  downgradeToSchema7(raw);
   raw.exec(`
     DROP INDEX observations_trace_row;
     DROP INDEX traces_start_sort;

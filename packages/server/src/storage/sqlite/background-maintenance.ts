@@ -1,15 +1,18 @@
 import { Worker } from "node:worker_threads";
+import { DEFAULT_FTS_BATCH_ROWS } from "./fts-indexer.js";
 import { DEFAULT_ROLLUP_INTERVAL_MILLIS } from "./hourly-rollups.js";
 
 /** Options of the background maintenance thread. */
 export interface BackgroundMaintenanceOptions {
   /** The database file (never `:memory:`: the thread opens its own connection). */
   file: string;
+  /** The search database file (see `search-schema.ts`). */
+  searchFile: string;
   /** How often the thread checkpoints the WAL into the database file. Default `DEFAULT_BACKGROUND_CHECKPOINT_MILLIS`. */
   checkpointIntervalMillis?: number;
   /** How long the thread waits for the write lock. */
   busyTimeoutMillis: number;
-  /** Rows per full-text indexing transaction (small: the ingest writer may be waiting). Default `DEFAULT_BACKGROUND_FTS_BATCH_ROWS`. */
+  /** Rows per full-text indexing transaction. Default `DEFAULT_FTS_BATCH_ROWS`. */
   ftsBatchRows?: number;
   /** Polling period when there is nothing to index. */
   ftsIntervalMillis: number;
@@ -20,6 +23,7 @@ export interface BackgroundMaintenanceOptions {
 /** What the worker receives (`workerData`). */
 export interface BackgroundWorkerData {
   readonly file: string;
+  readonly searchFile: string;
   readonly checkpointIntervalMillis: number;
   readonly busyTimeoutMillis: number;
   readonly ftsBatchRows: number;
@@ -34,20 +38,19 @@ export type BackgroundWorkerMessage = { type: "error"; message: string } | { typ
 
 /** WAL checkpoint period of the background thread. */
 export const DEFAULT_BACKGROUND_CHECKPOINT_MILLIS = 500;
-/** Rows per background indexing transaction: about 2 ms of write lock. */
-export const DEFAULT_BACKGROUND_FTS_BATCH_ROWS = 64;
 
 /**
- * The SQLite store's second thread, with its own connection: it checkpoints the WAL (PASSIVE, so
- * the writer never waits for it) and maintains the full-text index and the id lookup (`ObservationIdIndexer`), all OFF the thread that
- * commits and acknowledges ingestion. A checkpoint copies every page written since the last one
- * into the database file and fsyncs it; done by the writer itself (SQLite's autocheckpoint) it
- * costs the request that crosses the threshold tens of milliseconds, and the full-text index costs
- * about as much CPU per row as the insert. On a 2-core machine these now run on the other core.
+ * The SQLite store's second thread, with its own connections: it checkpoints the WAL of the main
+ * database (PASSIVE, so the writer never waits for it), keeps the search database up to date (full
+ * text, the id lookup, purges of deleted rows: `SearchMaintenance`) and recomputes the metrics
+ * rollups, all OFF the thread that commits and acknowledges ingestion. A checkpoint copies every
+ * page written since the last one into the database file and fsyncs it; done by the writer itself
+ * (SQLite's autocheckpoint) it costs the request that crosses the threshold tens of milliseconds.
+ * The search database is a file of its own, so its large indexing transactions never hold the lock
+ * that ingestion commits under. The thread runs at a lower CPU priority than ingestion.
  *
- * The ingest writer announces queued batches through a shared counter; the thread starts no
- * indexing transaction while batches wait (except one every `FTS_MIN_PROGRESS_MILLIS`, so the
- * index keeps moving under a sustained load), and each of its transactions is short.
+ * The ingest writer announces queued batches through a shared counter; the rollups' short write
+ * transactions on the main database wait while batches are queued (up to a few intervals).
  */
 export class BackgroundMaintenance {
   private readonly worker: Worker;
@@ -60,9 +63,10 @@ export class BackgroundMaintenance {
     this.writerState = new Int32Array(shared);
     const data: BackgroundWorkerData = {
       file: options.file,
+      searchFile: options.searchFile,
       checkpointIntervalMillis: options.checkpointIntervalMillis ?? DEFAULT_BACKGROUND_CHECKPOINT_MILLIS,
       busyTimeoutMillis: options.busyTimeoutMillis,
-      ftsBatchRows: options.ftsBatchRows ?? DEFAULT_BACKGROUND_FTS_BATCH_ROWS,
+      ftsBatchRows: options.ftsBatchRows ?? DEFAULT_FTS_BATCH_ROWS,
       ftsIntervalMillis: options.ftsIntervalMillis,
       rollupIntervalMillis: options.rollupIntervalMillis ?? DEFAULT_ROLLUP_INTERVAL_MILLIS,
       writerState: shared,

@@ -1,7 +1,7 @@
 import type { Database } from "better-sqlite3";
 import type { StoredObservation } from "../records.js";
 import type { ObservationQuery, Page } from "../trace-store.js";
-import { OBSERVATION_ROWIDS_BY_ID } from "./observation-id-indexer.js";
+import { OBSERVATION_ROWIDS_BY_ID, ObservationIdLookup } from "./observation-id-lookup.js";
 import { TRACE_INDEX, TRACE_ROW_OF } from "./schema.js";
 import { COUNTER } from "./project-counters.js";
 import type { ProjectCounters } from "./project-counters.js";
@@ -15,12 +15,16 @@ import { StatementCache, Where, normalizePage, pageMeta, placeholders } from "./
  */
 export class ObservationQueries {
   private readonly statements: StatementCache;
+  private readonly ids: ObservationIdLookup;
 
+  /** `search` is a connection with the search database attached (the id lookup), possibly `db` itself. */
   constructor(
     db: Database,
+    search: Database,
     private readonly counters: ProjectCounters,
   ) {
     this.statements = new StatementCache(db);
+    this.ids = new ObservationIdLookup(search);
   }
 
   /** A page of observations matching every given filter. */
@@ -67,9 +71,10 @@ export class ObservationQueries {
 
   /** The observation with this id (the earliest-starting one if two traces share a span id). */
   get(projectId: string, observationId: string): StoredObservation | null {
+    const { rowIds, mark } = this.ids.candidates(observationId);
     const row = this.statements
       .get(`SELECT ${OBSERVATION_SELECT} FROM observations o WHERE o.rowid IN (${OBSERVATION_ROWIDS_BY_ID}) ORDER BY o.start_ns, o.trace_id LIMIT 1`)
-      .get(observationId, projectId, observationId, projectId, observationId);
+      .get(rowIds, projectId, observationId, mark, projectId, observationId);
     return row === undefined ? null : observationFromRow(row as Record<string, unknown>);
   }
 }

@@ -26,8 +26,12 @@ export interface ObservationBatch {
 /** Columns a replaced copy keeps: its identity and when it was first stored. */
 const KEPT_ON_REPLACE = new Set<string>(["project_id", "trace_id", "id", "created_at_ms"]);
 const REPLACED_INDEXES = OBSERVATION_COLUMNS.flatMap((column, index) => (KEPT_ON_REPLACE.has(column) ? [] : [index]));
-/** The stored columns: the shared ones, then the rowid of the trace's row (this store's trace key). */
-const WRITTEN_COLUMNS = [...OBSERVATION_COLUMNS, "trace_row"];
+/**
+ * The stored columns: the shared ones, the rowid of the trace's row (this store's trace key), and
+ * the row's own rowid, chosen above every rowid ever used (`observation_rowid_floor`), so that a
+ * rowid is never reused after a deletion (the search database refers to rows by rowid).
+ */
+const WRITTEN_COLUMNS = [...OBSERVATION_COLUMNS, "trace_row", "rowid"];
 
 /**
  * Writes a batch of observations and everything derived from them in ONE transaction: the
@@ -45,8 +49,12 @@ export class ObservationWriter {
   private readonly traceContributions: Statement;
   private readonly markHourDirty: Statement;
   private readonly lastTraceRow: Statement;
+  private readonly lastObservationRow: Statement;
+  private readonly requeue: Statement;
   /** The rowid the next new trace of this transaction takes (read once per transaction). */
   private nextTraceRow: bigint | null = null;
+  /** The rowid the next new observation of this transaction takes (read once per transaction). */
+  private nextObservationRow: bigint | null = null;
   private readonly traces: TraceRows;
   private readonly sessions: GroupAggregates;
   private readonly users: GroupAggregates;
@@ -55,12 +63,7 @@ export class ObservationWriter {
   private readonly transaction: (projectId: string, records: readonly ObservationInput[]) => InsertResult;
   private readonly transactionMany: (batches: readonly ObservationBatch[]) => InsertResult[];
 
-  /** `onReplaced` hears of every replaced row, so the full-text index can refresh it. */
-  constructor(
-    db: Database,
-    counters: ProjectCounters,
-    private readonly onReplaced: (rowId: bigint) => void,
-  ) {
+  constructor(db: Database, counters: ProjectCounters) {
     this.counters = counters;
     const columns = WRITTEN_COLUMNS.join(", ");
     const placeholders = WRITTEN_COLUMNS.map(() => "?").join(", ");
@@ -72,6 +75,11 @@ export class ObservationWriter {
     this.replace = db.prepare(`UPDATE observations SET ${assignments} WHERE rowid = ?`);
     this.traceContributions = db.prepare(`SELECT ${CONTRIBUTION_SELECT} FROM observations o WHERE o.trace_row = ?`);
     this.lastTraceRow = db.prepare(`SELECT coalesce(max(rowid), 0) FROM traces`).pluck();
+    this.lastObservationRow = db.prepare(
+      `SELECT max(coalesce((SELECT max(rowid) FROM observations), 0), (SELECT floor FROM observation_rowid_floor WHERE id = 1))`,
+    ).pluck();
+    // A replaced row is indexed again for full text (the search database drops queue entries of rows it has not indexed yet).
+    this.requeue = db.prepare(`INSERT INTO fts_requeue (row_id, version) VALUES (?, 1) ON CONFLICT (row_id) DO UPDATE SET version = version + 1`);
     this.markHourDirty = db.prepare(
       `INSERT INTO rollup_dirty_hours (project_id, hour, version) VALUES (?, ?, 1) ON CONFLICT (project_id, hour) DO UPDATE SET version = version + 1`,
     );
@@ -82,10 +90,12 @@ export class ObservationWriter {
     // IMMEDIATE: take the write lock up front rather than failing to upgrade a read lock later.
     this.transaction = db.transaction((projectId: string, records: readonly ObservationInput[]) => {
       this.nextTraceRow = null;
+      this.nextObservationRow = null;
       return this.writeAll(projectId, records);
     }).immediate;
     this.transactionMany = db.transaction((batches: readonly ObservationBatch[]) => {
       this.nextTraceRow = null;
+      this.nextObservationRow = null;
       return batches.map((batch) => (batch.records.length === 0 ? { written: 0, traceIds: [] } : this.writeAll(batch.projectId, batch.records)));
     }).immediate;
   }
@@ -143,7 +153,9 @@ export class ObservationWriter {
     for (const record of group) {
       const values = record.forProject(projectId, nowMs);
       const contribution = record.contribution();
-      if (this.insert.run(values, traceRow).changes === 1) {
+      const rowId = (this.nextObservationRow ??= (this.lastObservationRow.get() as bigint) + 1n);
+      if (this.insert.run(values, traceRow, rowId).changes === 1) {
+        this.nextObservationRow = rowId + 1n;
         this.countObservation(record.type, record.level, 1);
         if (aggregate === null) aggregate = newAggregate(contribution);
         else if (!recompute) addContribution(aggregate, contribution);
@@ -151,7 +163,7 @@ export class ObservationWriter {
       }
       const existing = this.readExisting.get(traceRow, record.id) as Record<string, unknown>;
       this.replace.run(...REPLACED_INDEXES.map((index) => values[index]), existing["row_id"]);
-      this.onReplaced(existing["row_id"] as bigint);
+      this.requeue.run(existing["row_id"]);
       this.countObservation(existing["type"] as string, existing["level"] as string, -1);
       this.countObservation(record.type, record.level, 1);
       if (recompute || aggregate === null) {

@@ -3,6 +3,7 @@ import { BackgroundMaintenance } from "./background-maintenance.js";
 import { DEFAULT_FTS_INTERVAL_MILLIS } from "./fts-indexer.js";
 import type { FtsIndexerOptions } from "./fts-indexer.js";
 import { migrateSchema } from "./schema.js";
+import { attachSearch, bindSearch, searchFileOf } from "./search-schema.js";
 import { SqliteTraceStore } from "./sqlite-trace-store.js";
 
 /** Options of `openSqliteStore`. */
@@ -25,12 +26,12 @@ export interface SqliteStoreOptions {
    */
   walAutocheckpointPages?: number;
   /**
-   * Checkpoint the WAL and maintain the full-text index on a second thread with its own connection
-   * (see `BackgroundMaintenance`), off the thread that commits ingestion. Needs a file database.
-   * Default false; the server turns it on.
+   * Checkpoint the WAL, maintain the search database and recompute the metrics rollups on a second
+   * thread with its own connections (see `BackgroundMaintenance`), off the thread that commits
+   * ingestion. Needs a file database. Default false; the server turns it on.
    */
   backgroundThread?: boolean;
-  /** The background full-text indexer. */
+  /** The full-text indexer. */
   fullText?: FtsIndexerOptions;
   /**
    * How often the metrics rollups of dirty hours are recomputed (on the background thread, or on
@@ -69,7 +70,9 @@ export const BACKGROUND_WAL_AUTOCHECKPOINT_PAGES = 50_000;
 /**
  * Opens (creating if needed) a SQLite trace store: WAL journal, the chosen synchronous level,
  * busy timeout, foreign keys, a 64 MiB cache, 64-bit integers as BigInt (nanosecond times
- * round-trip exactly), then migrates the schema and starts the background full-text indexer.
+ * round-trip exactly), then migrates the schema, opens the search database beside it
+ * (`<name>-search.db`, see `search-schema.ts`) and starts the indexing (on the background thread,
+ * or on a timer of this thread).
  *
  * @example const store = await openSqliteStore({ file: join(dataDir, "sightline.db") });
  */
@@ -78,6 +81,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   const busyTimeoutMillis = Math.max(0, Math.floor(options.busyTimeoutMillis ?? DEFAULT_BUSY_TIMEOUT_MILLIS));
   const autocheckpoint = options.walAutocheckpointPages ?? (background ? BACKGROUND_WAL_AUTOCHECKPOINT_PAGES : DEFAULT_WAL_AUTOCHECKPOINT_PAGES);
   const db = new Database(options.file);
+  let search: Database.Database | undefined;
   try {
     // Only a new, empty database takes it (before WAL mode); an existing one keeps its page size.
     db.pragma(`page_size = ${SQLITE_PAGE_SIZE_BYTES}`);
@@ -90,11 +94,24 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(autocheckpoint))}`);
     db.defaultSafeIntegers(true);
     migrateSchema(db);
+    // The search database: on a connection of its own when a background thread indexes it (so this
+    // thread's ingest transactions never lock it), else attached to this one.
+    const searchFile = searchFileOf(options.file);
+    if (background) {
+      search = new Database(":memory:");
+      search.pragma(`busy_timeout = ${busyTimeoutMillis}`);
+      search.defaultSafeIntegers(true);
+    } else {
+      search = db;
+    }
+    attachSearch(search, searchFile);
+    bindSearch(search, db.prepare("SELECT uuid FROM store_identity WHERE id = 1").pluck().get() as string);
     const onError = options.onBackgroundError ?? (() => {});
     const maintenance = background
       ? new BackgroundMaintenance(
           {
             file: options.file,
+            searchFile,
             busyTimeoutMillis,
             ftsIntervalMillis: options.fullText?.intervalMillis ?? DEFAULT_FTS_INTERVAL_MILLIS,
             rollupIntervalMillis: options.metricsRollupIntervalMillis,
@@ -102,8 +119,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
           onError,
         )
       : undefined;
-    return new SqliteTraceStore(db, options.fullText, onError, maintenance, options.metricsRollupIntervalMillis);
+    return new SqliteTraceStore(db, search, options.fullText, onError, maintenance, options.metricsRollupIntervalMillis);
   } catch (error) {
+    if (search !== undefined && search !== db) search.close();
     db.close();
     throw error;
   }

@@ -24,10 +24,9 @@ import type { CostRecomputeFilter, CostRecomputeResult, Repricer } from "../cost
 import type { BackgroundMaintenance } from "./background-maintenance.js";
 import { SqliteCostRecompute } from "./cost-recompute.js";
 import { ModelPriceQueries } from "./model-price-queries.js";
-import { FtsIndexer } from "./fts-indexer.js";
+import { DEFAULT_FTS_INTERVAL_MILLIS } from "./fts-indexer.js";
 import type { FtsIndexerOptions } from "./fts-indexer.js";
 import { MetricsReader } from "./metrics-reader.js";
-import { ObservationIdIndexer } from "./observation-id-indexer.js";
 import { DEFAULT_ROLLUP_INTERVAL_MILLIS, HourlyRollups } from "./hourly-rollups.js";
 import { ObservationIdsQuery } from "./observation-ids-query.js";
 import { ObservationQueries } from "./observation-queries.js";
@@ -40,9 +39,13 @@ import { SessionUserQueries } from "./session-user-queries.js";
 import { TraceQueries } from "./trace-queries.js";
 import { TraceStructureQuery } from "./trace-structure-query.js";
 import { TraceDeletion } from "./trace-deletion.js";
+import { SearchMaintenance } from "./search-maintenance.js";
+import { SEARCH_SCHEMA } from "./search-schema.js";
 
-/** How often the id-lookup indexer runs when there is no background thread. */
-const ID_INDEX_INTERVAL_MILLIS = 200;
+/** Rows per full-text transaction when this thread indexes (no background thread): short turns. */
+const IN_THREAD_FTS_BATCH_ROWS = 256;
+/** Longest one indexing turn of this thread takes before it lets requests in. */
+const IN_THREAD_SLICE_MILLIS = 25;
 
 /**
  * The embedded `TraceStore`: one SQLite file, one connection, one writer. better-sqlite3 is
@@ -55,10 +58,9 @@ export class SqliteTraceStore implements TraceStore {
   readonly kind = "sqlite";
   /** Calls made while the thread is busy share one transaction (`GroupCommit`). */
   readonly groupsConcurrentWrites = true;
-  private readonly indexer: FtsIndexer;
-  private readonly idIndexer: ObservationIdIndexer;
+  private readonly search: SearchMaintenance;
   private readonly rollups: HourlyRollups;
-  private idTimer: NodeJS.Timeout | undefined;
+  private searchTimer: NodeJS.Timeout | undefined;
   private rollupTimer: NodeJS.Timeout | undefined;
   private readonly writer: ObservationWriter;
   private readonly groupCommit: GroupCommit;
@@ -75,22 +77,25 @@ export class SqliteTraceStore implements TraceStore {
   private closed = false;
 
   /**
-   * Wraps an open, migrated database (see `openSqliteStore`). With `background`, checkpoints and
-   * full-text indexing run on that thread; otherwise the indexer runs here, in time slices.
+   * Wraps an open, migrated database and a connection with the search database attached (`db`
+   * itself without a background thread; see `openSqliteStore`). With `background`, checkpoints,
+   * indexing and rollups run on that thread; otherwise they run here, in time slices.
    */
   constructor(
     private readonly db: Database,
+    private readonly searchDb: Database,
     indexerOptions: FtsIndexerOptions = {},
-    onIndexerError: (error: unknown) => void = () => {},
+    private readonly onIndexerError: (error: unknown) => void = () => {},
     private readonly background?: BackgroundMaintenance,
     rollupIntervalMillis: number = DEFAULT_ROLLUP_INTERVAL_MILLIS,
   ) {
-    this.indexer = new FtsIndexer(db, indexerOptions, onIndexerError);
+    // This thread indexes too: to flush, to catch up before a search, and without a background thread.
+    this.search = new SearchMaintenance(db, searchDb, { batchRows: IN_THREAD_FTS_BATCH_ROWS, ...indexerOptions });
     const counters = new ProjectCounters(db);
-    this.writer = new ObservationWriter(db, counters, (rowId) => this.indexer.rowReplaced(rowId));
+    this.writer = new ObservationWriter(db, counters);
     this.groupCommit = new GroupCommit(this.writer, undefined, background === undefined ? undefined : (delta) => background.writerQueued(delta));
-    this.traces = new TraceQueries(db, this.indexer, counters);
-    this.observations = new ObservationQueries(db, counters);
+    this.traces = new TraceQueries(db, searchDb, (maxRows) => this.search.fts.flush(maxRows), counters);
+    this.observations = new ObservationQueries(db, searchDb, counters);
     this.groups = new SessionUserQueries(db);
     this.keys = new ProjectKeyQueries(db);
     this.structure = new TraceStructureQuery(db);
@@ -99,18 +104,9 @@ export class SqliteTraceStore implements TraceStore {
     this.modelPrices = new ModelPriceQueries(db);
     this.costRecompute = new SqliteCostRecompute(db);
     this.metrics = new MetricsReader(db);
-    this.idIndexer = new ObservationIdIndexer(db);
     this.rollups = new HourlyRollups(db);
     if (background === undefined) {
-      this.indexer.start();
-      this.idTimer = setInterval(() => {
-        try {
-          this.idIndexer.indexOnce();
-        } catch (error) {
-          onIndexerError(error);
-        }
-      }, ID_INDEX_INTERVAL_MILLIS);
-      this.idTimer.unref();
+      this.scheduleSearch(indexerOptions.intervalMillis ?? DEFAULT_FTS_INTERVAL_MILLIS, 0);
       this.rollupTimer = setInterval(() => {
         try {
           this.rollups.rollupOnce();
@@ -120,6 +116,20 @@ export class SqliteTraceStore implements TraceStore {
       }, rollupIntervalMillis);
       this.rollupTimer.unref();
     }
+  }
+
+  /** This thread's indexing turns (no background thread): a slice, then again at once while work remains. */
+  private scheduleSearch(intervalMillis: number, delayMillis: number): void {
+    this.searchTimer = setTimeout(() => {
+      let more = false;
+      try {
+        more = this.search.step(IN_THREAD_SLICE_MILLIS);
+      } catch (error) {
+        this.onIndexerError(error);
+      }
+      if (!this.closed) this.scheduleSearch(intervalMillis, more ? 0 : intervalMillis);
+    }, delayMillis);
+    this.searchTimer.unref();
   }
 
   async migrate(): Promise<void> {
@@ -286,22 +296,24 @@ export class SqliteTraceStore implements TraceStore {
    * and brings the metrics rollups of hours that are over up to date (otherwise within seconds).
    */
   async flushIndex(): Promise<void> {
-    this.indexer.flush();
-    this.idIndexer.flush();
+    this.search.flush();
     this.rollups.flush();
   }
 
   /** Observations stored but not yet in the full-text index. */
   indexBacklog(): number {
-    return this.indexer.backlog();
+    return this.search.fts.backlog();
   }
 
-  /** Commits queued writes, finishes indexing, checkpoints the WAL into the main file and closes. Idempotent. */
+  /**
+   * Commits queued writes, checkpoints the WALs into the database files and closes. Idempotent.
+   * Indexing that has not caught up goes on at the next start (the search database is derived and
+   * a search catches up first), so a shutdown after a burst of ingestion does not wait for it.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.indexer.stop();
-    clearInterval(this.idTimer);
+    clearTimeout(this.searchTimer);
     clearInterval(this.rollupTimer);
     try {
       this.groupCommit.flush();
@@ -310,11 +322,11 @@ export class SqliteTraceStore implements TraceStore {
       await this.metrics.close();
     }
     try {
-      this.indexer.flush();
-      this.idIndexer.flush();
       this.db.pragma("optimize");
       this.db.pragma("wal_checkpoint(TRUNCATE)");
+      if (this.searchDb !== this.db) this.searchDb.pragma(`${SEARCH_SCHEMA}.wal_checkpoint(TRUNCATE)`);
     } finally {
+      if (this.searchDb !== this.db) this.searchDb.close();
       this.db.close();
     }
   }

@@ -4,7 +4,6 @@ import { fromJson } from "../record-rows.js";
 import { GroupAggregates, UserSessionPairs } from "./group-aggregates.js";
 import { COUNTER } from "./project-counters.js";
 import type { ProjectCounters } from "./project-counters.js";
-import { DELETE_ID_KEY, LOWER_ID_INDEX_MARK } from "./observation-id-indexer.js";
 import { summaryOfRow } from "./trace-row.js";
 
 /** Traces deleted per transaction: a big retention run never holds the write lock for long. */
@@ -12,17 +11,18 @@ export const DELETION_CHUNK_TRACES = 500;
 
 /**
  * Deletion of traces (one, a session's, or a project's older than a cutoff) with their
- * observations, tag rows, id-lookup rows and full-text rows, and their share of the session and user aggregates
- * and of the project counters, each chunk in ONE immediate transaction. The same semantics as
- * the PostgreSQL store's `PgRetention`.
+ * observations and tag rows, and their share of the session and user aggregates and of the project
+ * counters, each chunk in ONE immediate transaction. The same semantics as the PostgreSQL store's
+ * `PgRetention`. The deleted rows are recorded for the search database (`search_purge`, see
+ * `SearchPurge`), which drops their text and id keys off this transaction.
  *
  * The aggregates are moved exactly as the writer moves them (`GroupAggregates.apply` with the
  * trace leaving): counts and sums drop by the trace's share, and the first/last bounds are
  * re-read from the remaining traces when the deleted trace held them.
  *
- * Observation rowids are not AUTOINCREMENT, so deleting the newest rows would let new rows reuse
- * rowids at or below the full-text and id indexers' high-water marks and never be indexed: the marks are
- * lowered to the highest remaining rowid (every row up to it is still indexed).
+ * Observation rowids are not AUTOINCREMENT: before deleting, the highest rowid ever used is kept
+ * in `observation_rowid_floor`, above which the writer puts every new row, so a deleted row's rowid
+ * is never taken by another row (the search database's entries name rows by rowid).
  */
 export class TraceDeletion {
   private readonly readTrace: Statement;
@@ -30,11 +30,9 @@ export class TraceDeletion {
   private readonly deleteTag: Statement;
   private readonly observationRows: Statement;
   private readonly deleteObservations: Statement;
-  private readonly deleteText: Statement;
   private readonly unqueue: Statement;
-  private readonly lowerMark: Statement;
-  private readonly deleteId: Statement;
-  private readonly lowerIdMark: Statement;
+  private readonly purge: Statement;
+  private readonly raiseFloor: Statement;
   private readonly sessionTraces: Statement;
   private readonly olderTraces: Statement;
   private readonly sessions: GroupAggregates;
@@ -54,12 +52,10 @@ export class TraceDeletion {
     this.deleteTag = db.prepare(`DELETE FROM trace_tags WHERE project_id = ? AND tag = ? AND start_ns = ? AND trace_id = ?`);
     this.observationRows = db.prepare(`SELECT rowid AS row_id, id, type, level FROM observations WHERE trace_row = ?`);
     this.deleteObservations = db.prepare(`DELETE FROM observations WHERE trace_row = ?`);
-    this.deleteText = db.prepare(`DELETE FROM observations_fts WHERE rowid = ?`);
     this.unqueue = db.prepare(`DELETE FROM fts_requeue WHERE row_id = ?`);
-    this.deleteId = db.prepare(DELETE_ID_KEY);
-    this.lowerIdMark = db.prepare(LOWER_ID_INDEX_MARK);
-    this.lowerMark = db.prepare(
-      `UPDATE fts_state SET indexed_rowid = min(indexed_rowid, coalesce((SELECT max(rowid) FROM observations), 0)) WHERE id = 1`,
+    this.purge = db.prepare(`INSERT OR IGNORE INTO search_purge (row_id, id) VALUES (?, ?)`);
+    this.raiseFloor = db.prepare(
+      `UPDATE observation_rowid_floor SET floor = max(floor, coalesce((SELECT max(rowid) FROM observations), 0)) WHERE id = 1`,
     );
     this.sessionTraces = db.prepare(`SELECT id FROM traces WHERE project_id = ? AND session_id = ? LIMIT ?`).pluck();
     this.olderTraces = db.prepare(`SELECT id FROM traces WHERE project_id = ? AND start_ns < ? ORDER BY start_ns LIMIT ?`).pluck();
@@ -91,11 +87,10 @@ export class TraceDeletion {
   }
 
   private deleteAll(projectId: string, traceIds: readonly string[]): number {
+    this.raiseFloor.run();
     let deleted = 0;
     for (const traceId of traceIds) if (this.deleteOne(projectId, traceId)) deleted++;
     if (deleted > 0) {
-      this.lowerMark.run();
-      this.lowerIdMark.run();
       this.counters.bump(COUNTER.traces, -deleted);
       this.counters.flush(projectId);
     }
@@ -107,9 +102,8 @@ export class TraceDeletion {
     if (row === undefined) return false;
     const traceRow = row["row_id"] as bigint;
     for (const observation of this.observationRows.all(traceRow) as Row[]) {
-      this.deleteText.run(observation["row_id"]);
       this.unqueue.run(observation["row_id"]);
-      this.deleteId.run(observation["id"], observation["row_id"]);
+      this.purge.run(observation["row_id"], observation["id"]);
       this.counters.bump(COUNTER.observations, -1);
       this.counters.bump(COUNTER.type(observation["type"] as string), -1);
       this.counters.bump(COUNTER.level(observation["level"] as string), -1);

@@ -1,7 +1,6 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { StoredObservation, TraceRecord } from "../records.js";
 import type { Page, TraceQuery } from "../trace-store.js";
-import type { FtsIndexer } from "./fts-indexer.js";
 import { toFtsPhrase, toFtsQuery } from "./fts-query.js";
 import { COUNTER } from "./project-counters.js";
 import type { ProjectCounters } from "./project-counters.js";
@@ -9,6 +8,7 @@ import { OBSERVATION_SELECT, observationFromRow } from "./observation-row.js";
 import { StatementCache, Where, normalizePage, pageMeta, placeholders } from "./statement-cache.js";
 import { TRACE_SELECT, traceFromRow } from "./trace-row.js";
 import { TRACE_INDEX, TRACE_ROW_OF, TRACE_SORT_INDEX } from "./schema.js";
+import { SEARCH_SCHEMA } from "./search-schema.js";
 
 /**
  * The most recent matching observations a search considers. Selective terms match far fewer; a
@@ -17,7 +17,7 @@ import { TRACE_INDEX, TRACE_ROW_OF, TRACE_SORT_INDEX } from "./schema.js";
  */
 export const SEARCH_MATCH_CAP = 10_000;
 
-/** Rows a search indexes first if the background indexer is behind, so fresh data is findable. */
+/** Rows a search indexes first if the indexer is behind, so fresh data is findable. */
 export const SEARCH_CATCH_UP_ROWS = 50_000;
 
 const ORDER_COLUMNS: Record<NonNullable<TraceQuery["orderBy"]>["field"], string> = {
@@ -33,30 +33,42 @@ const ORDER_COLUMNS: Record<NonNullable<TraceQuery["orderBy"]>["field"], string>
  * Trace reads. Every access path is an index range: the newest-first list walks
  * `traces(project_id, start_ns)` (or the user/session/name/environment/order-by index), a tag
  * filter walks `trace_tags(project_id, tag, start_ns)` and checks further tags by primary key, a
- * search starts from the FTS5 match set; counts use the same paths. Nothing aggregates
- * observations at query time: the `traces` row holds the aggregates.
+ * search starts from the FTS5 match set (in the search database); counts use the same paths.
+ * Nothing aggregates observations at query time: the `traces` row holds the aggregates.
  */
 export class TraceQueries {
   private readonly statements: StatementCache;
+  private readonly matches: Statement;
   private readonly clearHits: Statement;
   private readonly fillHits: Statement;
 
+  /**
+   * `db` reads the main database, `search` the search database (attached as `search`; the same
+   * connection when one thread does everything); `catchUp` indexes up to a number of pending rows.
+   */
   constructor(
     db: Database,
-    private readonly indexer: FtsIndexer,
+    search: Database,
+    private readonly catchUp: (maxRows: number) => void,
     private readonly counters: ProjectCounters,
   ) {
     this.statements = new StatementCache(db);
+    this.matches = search
+      .prepare(
+        `SELECT json_group_array(rowid) FROM
+           (SELECT rowid FROM ${SEARCH_SCHEMA}.observations_fts WHERE observations_fts MATCH ? ORDER BY rowid DESC LIMIT ?)`,
+      )
+      .pluck();
     // A search's matching traces are collected once into a connection-private temp table, then
     // counted and paged from there (instead of running the full-text match twice).
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS search_hits (trace_id TEXT PRIMARY KEY) WITHOUT ROWID`);
     this.clearHits = db.prepare(`DELETE FROM temp.search_hits`);
     // CROSS JOIN fixes the join order: from the matches outwards. Without statistics SQLite may
-    // otherwise scan every observation of the project and probe the match set.
+    // otherwise scan every observation of the project and probe the match set. A matched rowid
+    // whose row was deleted (and not purged from the search database yet) joins nothing.
     this.fillHits = db.prepare(
       `INSERT OR IGNORE INTO temp.search_hits (trace_id)
-       SELECT o.trace_id FROM (SELECT rowid AS r FROM observations_fts WHERE observations_fts MATCH ? ORDER BY rowid DESC LIMIT ?) f
-       CROSS JOIN observations o ON o.rowid = f.r WHERE o.project_id = ?`,
+       SELECT o.trace_id FROM json_each(?) f CROSS JOIN observations o ON o.rowid = f.value WHERE o.project_id = ?`,
     );
   }
 
@@ -67,7 +79,7 @@ export class TraceQueries {
     const search = query.search ?? "";
     const ftsQuery = search.trim() === "" ? null : toFtsQuery(search);
     if (ftsQuery === null) return run(null);
-    this.indexer.flush(SEARCH_CATCH_UP_ROWS);
+    this.catchUp(SEARCH_CATCH_UP_ROWS);
     try {
       return run(ftsQuery);
     } catch (error) {
@@ -127,7 +139,8 @@ export class TraceQueries {
     let idColumn = "t.id";
     if (match !== null) {
       this.clearHits.run();
-      this.fillHits.run(match, SEARCH_MATCH_CAP, projectId);
+      // The text column only: span ids (the other column) are for the lookup by id.
+      this.fillHits.run(this.matches.get(`body : (${match})`, SEARCH_MATCH_CAP), projectId);
       from = `temp.search_hits m CROSS JOIN traces t ON t.project_id = ? AND t.id = m.trace_id`;
       fromParams.push(projectId);
     } else if (tags.length > 0) {
