@@ -87,11 +87,23 @@ async function scenario(concurrency, durationMs) {
     const load = await runJson(LOADGEN, [server.url, PUBLIC_KEY, SECRET_KEY, String(concurrency), String(durationMs)], {
       timeoutMs: durationMs + 120_000,
     });
+    // How far the background search indexing is behind when the load stops, and how long it takes to catch up.
+    const backlog = async () => (await getJson(server.url, "/api/public/health?details=true")).searchBacklog;
+    const searchBacklogAtEnd = await backlog();
+    const caughtUpFrom = performance.now();
+    let searchBacklogLeft = searchBacklogAtEnd;
+    while (searchBacklogLeft > 0 && performance.now() - caughtUpFrom < 120_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      searchBacklogLeft = await backlog();
+    }
+    const searchCatchUpMs = searchBacklogLeft === 0 ? performance.now() - caughtUpFrom : NaN;
     const observations = (await getJson(server.url, "/api/public/observations?limit=1")).meta.totalItems;
     const traces = (await getJson(server.url, "/api/public/traces?limit=1&fields=core")).meta.totalItems;
     const exitCode = await server.stop();
     return {
       ...load,
+      searchBacklogAtEnd,
+      searchCatchUpMs,
       storedObservations: observations,
       storedTraces: traces,
       expectedTraces: load.ackedRequests * TRACES_PER_REQUEST,

@@ -3,7 +3,9 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { SightlineAttributes as A } from "@sightline/core";
+import { createApp, openSqliteStore, silentServerLogger } from "@sightline/server";
 import { buildSpans, createHarness, JSON_TYPE, otlpJson } from "./support/http-harness.js";
+import { observation } from "./support/store-fixtures.js";
 import type { ApiError, ApiObservation, ApiPage, ApiTrace, Harness } from "./support/http-harness.js";
 
 let h: Harness;
@@ -69,6 +71,26 @@ describe("GET /api/public/health", () => {
     const res = await h.app.request("/api/public/health");
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { status: "OK", version: "0.1.0" });
+  });
+
+  it("with details=true also reports the store and how many observations the search index has not reached", async () => {
+    // Indexing only when asked, so the backlog read below is the one the insert left.
+    const store = await openSqliteStore({ file: ":memory:", fullText: { intervalMillis: 3_600_000 } });
+    try {
+      const app = createApp({ store, logger: silentServerLogger });
+      const details = async () => (await (await app.request("/api/public/health?details=true")).json()) as Record<string, unknown>;
+      assert.deepEqual(await details(), { status: "OK", version: "0.1.0", store: "sqlite", searchBacklog: 0 });
+      await store.ensureProject({ id: "p", name: "p" });
+      await store.insertObservations("p", [
+        observation({ id: "7".repeat(16), traceId: "7".repeat(32) }),
+        observation({ id: "8".repeat(16), traceId: "7".repeat(32), parentObservationId: "7".repeat(16) }),
+      ]);
+      assert.equal((await details())["searchBacklog"], 2);
+      await store.flushIndex();
+      assert.equal((await details())["searchBacklog"], 0);
+    } finally {
+      await store.close();
+    }
   });
 });
 

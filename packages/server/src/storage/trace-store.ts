@@ -181,6 +181,12 @@ export interface TraceStore {
   flushIndex(): Promise<void>;
 
   /**
+   * Observations stored but not yet in the full-text index (searches catch up first, so this is
+   * how far the background indexing is behind, not what a search misses).
+   */
+  searchBacklog(): Promise<number>;
+
+  /**
    * Deletes a trace with its observations, and its share of its session and user. False when the
    * project has no such trace.
    */

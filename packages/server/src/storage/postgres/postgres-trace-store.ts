@@ -239,6 +239,10 @@ export class PostgresTraceStore implements TraceStore {
     return this.run(() => this.indexer.backlog());
   }
 
+  async searchBacklog(): Promise<number> {
+    return this.indexBacklog();
+  }
+
   /**
    * Stops the indexer (what it has not indexed stays queued for the next run or another process),
    * waits for calls in flight and closes the pool. Idempotent.

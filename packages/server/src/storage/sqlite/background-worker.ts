@@ -41,12 +41,9 @@ const db = new Database(data.file);
 db.pragma(`busy_timeout = ${Math.max(0, Math.floor(data.busyTimeoutMillis))}`);
 db.pragma("synchronous = NORMAL");
 db.defaultSafeIntegers(true);
-// The search database on a connection of its own: its transactions never take the main database's lock.
-const search = new Database(":memory:");
-search.pragma(`busy_timeout = ${Math.max(0, Math.floor(data.busyTimeoutMillis))}`);
-search.defaultSafeIntegers(true);
-attachSearch(search, data.searchFile);
-const maintenance = new SearchMaintenance(db, search, { batchRows: data.ftsBatchRows });
+// The search database attached: indexing transactions write only it (see searchWrite), never the main file.
+attachSearch(db, data.searchFile);
+const maintenance = new SearchMaintenance(db, { batchRows: data.ftsBatchRows });
 const rollups = new HourlyRollups(db);
 
 let stopping = false;
@@ -66,7 +63,7 @@ function step(): void {
   try {
     const now = performance.now();
     if (now - lastCheckpoint >= data.checkpointIntervalMillis) {
-      db.pragma("wal_checkpoint(PASSIVE)");
+      db.pragma("main.wal_checkpoint(PASSIVE)");
       lastCheckpoint = performance.now();
     }
     // Metrics rollups of hours that are over: reading runs outside the write lock, writing is short,
@@ -91,7 +88,6 @@ parentPort?.on("message", (message: unknown) => {
   stopping = true;
   if (timer !== undefined) clearTimeout(timer);
   try {
-    search.close();
     db.close();
   } finally {
     post({ type: "stopped" });

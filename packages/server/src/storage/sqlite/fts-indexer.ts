@@ -1,5 +1,6 @@
 import type { Database, Statement } from "better-sqlite3";
 import { SEARCH_SCHEMA } from "./search-schema.js";
+import { searchWrite } from "./search-write.js";
 
 /** Options of the full-text indexer. */
 export interface FtsIndexerOptions {
@@ -22,7 +23,19 @@ export const DEFAULT_FTS_BATCH_ROWS = 2_048;
 /** Longest text indexed per field: search finds words in the first megabyte of a huge input. */
 const MAX_INDEXED_CHARS = 1_000_000;
 
-const TEXT_COLUMNS = "rowid AS row_id, id, input, output, trace_input, trace_output";
+const TEXT_FIELDS = ["input", "output", "trace_input", "trace_output"] as const;
+
+/**
+ * The words of one stored JSON column as SQL: its strings, numbers and booleans (not its keys, which
+ * are syntax), one per line, by `json_tree` in SQLite itself (no row text crosses into JavaScript).
+ */
+function columnTextSql(column: string): string {
+  return `(SELECT substr(group_concat(CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE j.atom END, char(10)), 1, ${MAX_INDEXED_CHARS})
+    FROM json_tree(o.${column}) j WHERE j.atom IS NOT NULL)`;
+}
+
+/** The `(rowid, body, span_id)` of the observations `o` to index, as a SELECT list. */
+const INDEX_SELECT = `o.rowid, concat_ws(char(10), ${TEXT_FIELDS.map(columnTextSql).join(", ")}), o.id`;
 
 /**
  * Keeps `search.observations_fts` (see `search-schema.ts`) in step with `observations`, off the
@@ -33,18 +46,21 @@ const TEXT_COLUMNS = "rowid AS row_id, id, input, output, trace_input, trace_out
  * gets its span id (`span_id`, the lookup by id) and the text inside its input/output JSON (`body`:
  * string values, numbers; not the JSON syntax, so a word after a `\n` escape is still a word).
  *
- * `source` is a connection to the main database (observations are read there), `target` one with
- * the search database attached; they are the same connection when one thread does everything.
+ * `db` is a connection to the main database with the search database attached. Its indexing
+ * transactions write only the search database (see `searchWrite`) and read the observations in
+ * one snapshot, so they never wait for, or hold up, ingestion's commits. A row whose stored JSON
+ * SQLite cannot read is indexed on its own, from the text as it is.
  */
 export class FtsIndexer {
   private readonly batchRows: number;
   private readonly readMark: Statement;
   private readonly writeMark: Statement;
-  private readonly nextRows: Statement;
+  private readonly batchEnd: Statement;
+  private readonly indexRange: Statement;
+  private readonly rowText: Statement;
+  private readonly insertText: Statement;
   private readonly requeued: Statement;
   private readonly unqueue: Statement;
-  private readonly rowById: Statement;
-  private readonly insertText: Statement;
   private readonly deleteText: Statement;
   private readonly lastRowId: Statement;
   private readonly indexNew: () => number;
@@ -52,23 +68,26 @@ export class FtsIndexer {
   private readonly unqueueAll: (rows: readonly RequeuedRow[]) => void;
 
   constructor(
-    source: Database,
-    target: Database,
+    db: Database,
     options: FtsIndexerOptions = {},
   ) {
     this.batchRows = options.batchRows ?? DEFAULT_FTS_BATCH_ROWS;
-    this.readMark = target.prepare(`SELECT indexed_rowid FROM ${SEARCH_SCHEMA}.index_state WHERE id = 1`).pluck();
-    this.writeMark = target.prepare(`UPDATE ${SEARCH_SCHEMA}.index_state SET indexed_rowid = ? WHERE id = 1`);
-    this.nextRows = source.prepare(`SELECT ${TEXT_COLUMNS} FROM observations WHERE rowid > ? ORDER BY rowid LIMIT ?`);
-    this.requeued = source.prepare(`SELECT row_id, version FROM fts_requeue ORDER BY row_id LIMIT ?`);
-    this.unqueue = source.prepare(`DELETE FROM fts_requeue WHERE row_id = ? AND version = ?`);
-    this.rowById = source.prepare(`SELECT ${TEXT_COLUMNS} FROM observations WHERE rowid = ?`);
-    this.insertText = target.prepare(`INSERT INTO ${SEARCH_SCHEMA}.observations_fts (rowid, body, span_id) VALUES (?, ?, ?)`);
-    this.deleteText = target.prepare(`DELETE FROM ${SEARCH_SCHEMA}.observations_fts WHERE rowid = ?`);
-    this.lastRowId = source.prepare(`SELECT coalesce(max(rowid), 0) FROM observations`).pluck();
-    this.indexNew = target.transaction(() => this.indexNewRows()).immediate;
-    this.reindex = target.transaction((rows: readonly RequeuedRow[]) => this.reindexRows(rows)).immediate;
-    this.unqueueAll = source.transaction((rows: readonly RequeuedRow[]) => {
+    this.readMark = db.prepare(`SELECT indexed_rowid FROM ${SEARCH_SCHEMA}.index_state WHERE id = 1`).pluck();
+    this.writeMark = db.prepare(`UPDATE ${SEARCH_SCHEMA}.index_state SET indexed_rowid = ? WHERE id = 1`);
+    this.batchEnd = db.prepare(`SELECT max(r) FROM (SELECT rowid AS r FROM main.observations WHERE rowid > ? ORDER BY rowid LIMIT ?)`).pluck();
+    this.indexRange = db.prepare(
+      `INSERT INTO ${SEARCH_SCHEMA}.observations_fts (rowid, body, span_id)
+       SELECT ${INDEX_SELECT} FROM main.observations o WHERE o.rowid > ? AND o.rowid <= ? ORDER BY o.rowid`,
+    );
+    this.rowText = db.prepare(`SELECT o.rowid AS row_id, o.id, ${TEXT_FIELDS.map((c) => `o.${c}`).join(", ")} FROM main.observations o WHERE o.rowid > ? AND o.rowid <= ?`);
+    this.insertText = db.prepare(`INSERT INTO ${SEARCH_SCHEMA}.observations_fts (rowid, body, span_id) VALUES (?, ?, ?)`);
+    this.requeued = db.prepare(`SELECT row_id, version FROM main.fts_requeue ORDER BY row_id LIMIT ?`);
+    this.unqueue = db.prepare(`DELETE FROM main.fts_requeue WHERE row_id = ? AND version = ?`);
+    this.deleteText = db.prepare(`DELETE FROM ${SEARCH_SCHEMA}.observations_fts WHERE rowid = ?`);
+    this.lastRowId = db.prepare(`SELECT coalesce(max(rowid), 0) FROM main.observations`).pluck();
+    this.indexNew = searchWrite(db, () => this.indexNewRows());
+    this.reindex = searchWrite(db, (rows: readonly RequeuedRow[]) => this.reindexRows(rows));
+    this.unqueueAll = db.transaction((rows: readonly RequeuedRow[]) => {
       for (const row of rows) this.unqueue.run(row.row_id, row.version);
     }).immediate;
   }
@@ -98,34 +117,44 @@ export class FtsIndexer {
     return requeued.length + this.indexNew();
   }
 
-  /** The rows of a transaction on the search database: replaced rows that were indexed get their new text. */
+  /** Replaced rows that were indexed get their new text (in a transaction on the search database). */
   private reindexRows(rows: readonly RequeuedRow[]): void {
     const mark = this.readMark.get() as bigint;
     for (const { row_id: rowId } of rows) {
       // A row past the mark is not in the index yet: it is indexed with the new rows.
       if (rowId > mark) continue;
       this.deleteText.run(rowId);
-      const row = this.rowById.get(rowId) as IndexRow | undefined;
-      if (row !== undefined) this.index(row);
+      this.indexRows(rowId - 1n, rowId);
     }
   }
 
-  /** One batch of new rows, in a transaction on the search database; returns how many. */
+  /** One batch of new rows (in a transaction on the search database); returns how many. */
   private indexNewRows(): number {
     const mark = this.readMark.get() as bigint;
-    const rows = this.nextRows.all(mark, this.batchRows) as IndexRow[];
-    for (const row of rows) this.index(row);
-    const last = rows.at(-1);
-    if (last !== undefined) this.writeMark.run(last.row_id);
-    return rows.length;
+    const upTo = this.batchEnd.get(mark, this.batchRows) as bigint | null;
+    if (upTo === null) return 0;
+    const indexed = this.indexRows(mark, upTo);
+    this.writeMark.run(upTo);
+    return indexed;
   }
 
-  private index(row: IndexRow): void {
-    const parts: string[] = [];
-    for (const text of [row.input, row.output, row.trace_input, row.trace_output]) {
-      if (text !== null) collectText(text, parts);
+  /** Indexes the rows in `(after, upTo]`; returns how many. */
+  private indexRows(after: bigint, upTo: bigint): number {
+    try {
+      return this.indexRange.run(after, upTo).changes;
+    } catch {
+      // SQLite refused one row's JSON (no stored row should hold anything but JSON): index them one by one from their text.
+      const rows = this.rowText.all(after, upTo) as IndexRow[];
+      for (const row of rows) {
+        const parts: string[] = [];
+        for (const field of TEXT_FIELDS) {
+          const text = row[field];
+          if (text !== null) collectText(text, parts);
+        }
+        this.insertText.run(row.row_id, parts.join("\n"), row.id);
+      }
+      return rows.length;
     }
-    this.insertText.run(row.row_id, parts.join("\n"), row.id);
   }
 }
 
@@ -143,7 +172,7 @@ interface RequeuedRow {
   version: bigint;
 }
 
-/** Appends the words of stored JSON text: its strings, numbers and booleans; keys are syntax. */
+/** Appends the words of stored text: the strings, numbers and booleans of JSON; other text as it is. */
 function collectText(json: string, into: string[]): void {
   let value: unknown;
   try {

@@ -5,18 +5,17 @@ import { SearchPurge } from "./search-purge.js";
 
 /**
  * Everything that keeps the search database in step with the main one: purging deleted rows, then
- * indexing new and replaced rows. `source` is a connection to the main database, `target` one with
- * the search database attached (the same connection when one thread does everything). Runs on the
- * store's background thread, or on a timer of the store's own thread; the store's thread also uses
- * one to flush, and to catch up before a search.
+ * indexing new and replaced rows. `db` is a connection to the main database with the search
+ * database attached. Runs on the store's background thread, or on a timer of the store's own
+ * thread; the store's thread also uses one to flush, and to catch up before a search.
  */
 export class SearchMaintenance {
   readonly fts: FtsIndexer;
   private readonly purge: SearchPurge;
 
-  constructor(source: Database, target: Database, options: FtsIndexerOptions = {}) {
-    this.fts = new FtsIndexer(source, target, options);
-    this.purge = new SearchPurge(source, target);
+  constructor(db: Database, options: FtsIndexerOptions = {}) {
+    this.fts = new FtsIndexer(db, options);
+    this.purge = new SearchPurge(db);
   }
 
   /** Purges deleted rows, then indexes until nothing is left or `sliceMillis` have passed. Returns true when work remains. */

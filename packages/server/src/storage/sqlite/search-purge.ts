@@ -1,5 +1,6 @@
 import type { Database, Statement } from "better-sqlite3";
 import { SEARCH_SCHEMA } from "./search-schema.js";
+import { searchWrite } from "./search-write.js";
 
 /** Deleted rows purged from the search database per transaction. */
 export const PURGE_BATCH_ROWS = 4_096;
@@ -9,7 +10,8 @@ export const PURGE_BATCH_ROWS = 4_096;
  * deleted row in `search_purge` in its own transaction on the main database; this removes the
  * row from the full-text index, then the purge rows. Until then a search or an id lookup may find
  * a deleted rowid, which reads no row (rowids are never reused), so nothing deleted is ever shown;
- * a purge interrupted by a crash is simply done again.
+ * a purge interrupted by a crash is simply done again. `db` is a connection to the main database
+ * with the search database attached.
  */
 export class SearchPurge {
   private readonly pending: Statement;
@@ -18,15 +20,14 @@ export class SearchPurge {
   private readonly purge: (rowIds: readonly bigint[]) => void;
   private readonly forget: (rowIds: readonly bigint[]) => void;
 
-  /** `source` reads and clears `search_purge` in the main database; `target` writes the search database. */
-  constructor(source: Database, target: Database) {
-    this.pending = source.prepare(`SELECT row_id FROM search_purge ORDER BY row_id LIMIT ?`).pluck();
-    this.deleteText = target.prepare(`DELETE FROM ${SEARCH_SCHEMA}.observations_fts WHERE rowid = ?`);
-    this.done = source.prepare(`DELETE FROM search_purge WHERE row_id = ?`);
-    this.purge = target.transaction((rowIds: readonly bigint[]) => {
+  constructor(db: Database) {
+    this.pending = db.prepare(`SELECT row_id FROM main.search_purge ORDER BY row_id LIMIT ?`).pluck();
+    this.deleteText = db.prepare(`DELETE FROM ${SEARCH_SCHEMA}.observations_fts WHERE rowid = ?`);
+    this.done = db.prepare(`DELETE FROM main.search_purge WHERE row_id = ?`);
+    this.purge = searchWrite(db, (rowIds: readonly bigint[]) => {
       for (const rowId of rowIds) this.deleteText.run(rowId);
-    }).immediate;
-    this.forget = source.transaction((rowIds: readonly bigint[]) => {
+    });
+    this.forget = db.transaction((rowIds: readonly bigint[]) => {
       for (const rowId of rowIds) this.done.run(rowId);
     }).immediate;
   }

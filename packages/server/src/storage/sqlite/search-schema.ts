@@ -33,6 +33,9 @@ const SEARCH_MIGRATIONS: readonly string[] = [
     contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2'
   );
+  -- Merge segments 8 at a time instead of 4: measured with the server's rows in batches of 2,048,
+  -- 11.8 us a row against 12.9 (no merging at all: 10.8, but queries then read up to 16 segments a level).
+  INSERT INTO ${SEARCH_SCHEMA}.observations_fts (observations_fts, rank) VALUES ('automerge', 8);
   CREATE TABLE ${SEARCH_SCHEMA}.index_state (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     store_uuid TEXT,

@@ -94,12 +94,14 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(autocheckpoint))}`);
     db.defaultSafeIntegers(true);
     migrateSchema(db);
-    // The search database: on a connection of its own when a background thread indexes it (so this
-    // thread's ingest transactions never lock it), else attached to this one.
+    // The search database: with a background thread indexing it, attached to a second connection
+    // of this thread (an ingest transaction, BEGIN IMMEDIATE, would otherwise lock it too and wait
+    // for the indexer); else attached to this one, which does everything.
     const searchFile = searchFileOf(options.file);
     if (background) {
-      search = new Database(":memory:");
+      search = new Database(options.file);
       search.pragma(`busy_timeout = ${busyTimeoutMillis}`);
+      search.pragma("synchronous = NORMAL");
       search.defaultSafeIntegers(true);
     } else {
       search = db;

@@ -77,8 +77,8 @@ export class SqliteTraceStore implements TraceStore {
   private closed = false;
 
   /**
-   * Wraps an open, migrated database and a connection with the search database attached (`db`
-   * itself without a background thread; see `openSqliteStore`). With `background`, checkpoints,
+   * Wraps an open, migrated database and a connection to it with the search database attached
+   * (`db` itself without a background thread; see `openSqliteStore`). With `background`, checkpoints,
    * indexing and rollups run on that thread; otherwise they run here, in time slices.
    */
   constructor(
@@ -90,7 +90,7 @@ export class SqliteTraceStore implements TraceStore {
     rollupIntervalMillis: number = DEFAULT_ROLLUP_INTERVAL_MILLIS,
   ) {
     // This thread indexes too: to flush, to catch up before a search, and without a background thread.
-    this.search = new SearchMaintenance(db, searchDb, { batchRows: IN_THREAD_FTS_BATCH_ROWS, ...indexerOptions });
+    this.search = new SearchMaintenance(searchDb, { batchRows: IN_THREAD_FTS_BATCH_ROWS, ...indexerOptions });
     const counters = new ProjectCounters(db);
     this.writer = new ObservationWriter(db, counters);
     this.groupCommit = new GroupCommit(this.writer, undefined, background === undefined ? undefined : (delta) => background.writerQueued(delta));
@@ -303,6 +303,11 @@ export class SqliteTraceStore implements TraceStore {
   /** Observations stored but not yet in the full-text index. */
   indexBacklog(): number {
     return this.search.fts.backlog();
+  }
+
+  async searchBacklog(): Promise<number> {
+    this.assertOpen();
+    return this.indexBacklog();
   }
 
   /**
