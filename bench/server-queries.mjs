@@ -147,6 +147,9 @@ const QUERIES = [
     },
   },
   { name: "filter by user (newest 50 + count + ids)", goalMs: 5, run: () => listWithIds({ userId: "user-1" }) },
+  // Sorted by an aggregate over all 30 days: the page is chosen from the covering time-ordered index.
+  { name: "trace list sorted by latency, all time (50 + count + ids)", goalMs: 50, run: () => listWithIds({ orderBy: { field: "latency", direction: "desc" } }) },
+  { name: "trace list sorted by cost, last 24 h (50 + count + ids)", goalMs: 10, run: () => listWithIds({ orderBy: { field: "totalCost", direction: "desc" }, fromStartTimeNs: BASE_NS + 29n * 86_400_000_000_000n }) },
   { name: "filter by session (+ count + ids)", goalMs: 5, run: () => listWithIds({ sessionId: sampleTrace.sessionId }) },
   { name: "filter by tag, common (beta, 30%)", goalMs: 5, run: () => listWithIds({ tags: ["beta"] }) },
   { name: "filter by tag, rare (exp-3, 0.02%)", goalMs: 5, run: () => listWithIds({ tags: ["exp-3"] }) },
@@ -194,7 +197,7 @@ const markAllDirty = () => {
   }
 };
 const dirtyHours = markAllDirty();
-const rowsOnly = { name: "metrics: whole dashboard, 30 days, rows only (every hour dirty: the baseline)", goalMs: 1000, run: wholePage.run };
+const rowsOnly = { name: "metrics: whole dashboard, 30 days, rows only (every hour dirty: the baseline)", goalMs: null, run: wholePage.run };
 rowsOnly.info = await rowsOnly.run();
 times.set(rowsOnly.name, []);
 for (let rep = 0; rep < Math.max(3, Math.round(REPS / 3)); rep++) {

@@ -216,6 +216,26 @@ describe("SqliteTraceStore", () => {
       }
     }));
 
+  it("never shows a deleted trace's words or id as a new trace's, before the search database is purged", async () => {
+    // Indexing only when asked: the deletion's purge has not run when the new trace is searched.
+    const store = await openSqliteStore({ file: ":memory:", fullText: { intervalMillis: 3_600_000 } });
+    try {
+      await store.ensureProject({ id: P, name: "P" });
+      await store.insertObservations(P, [observation({ id: "1".repeat(16), traceId: "a".repeat(32), input: "kestrel" })]);
+      await store.flushIndex();
+      assert.equal(await store.deleteTrace(P, "a".repeat(32)), true);
+      // The newest trace and row were deleted: the new ones must not take their rowids.
+      await store.insertObservations(P, [observation({ id: "2".repeat(16), traceId: "b".repeat(32), input: "osprey" })]);
+      const search = async (text: string) => (await store.listTraces(P, { page: 1, limit: 5, search: text })).data.map((t) => t.id);
+      assert.deepEqual(await search("kestrel"), []);
+      assert.deepEqual(await search("osprey"), ["b".repeat(32)]);
+      assert.equal(await store.getObservation(P, "1".repeat(16)), null);
+      assert.equal((await store.getObservation(P, "2".repeat(16)))?.traceId, "b".repeat(32));
+    } finally {
+      await store.close();
+    }
+  });
+
   it("refuses a database written by a newer schema", () =>
     withDir(async (dir) => {
       const file = join(dir, "sightline.db");

@@ -10,7 +10,7 @@ import type { Database } from "better-sqlite3";
 export function downgradeToSchema7(raw: Database): void {
   raw.exec(`
     DROP TABLE search_purge;
-    DROP TABLE observation_rowid_floor;
+    DROP TABLE rowid_floors;
     DROP TABLE store_identity;
     DROP TABLE fts_requeue;
     CREATE VIRTUAL TABLE observations_fts USING fts5(body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');

@@ -1,5 +1,5 @@
 import type { Database, Statement } from "better-sqlite3";
-import { SEARCH_SCHEMA } from "./search-schema.js";
+import { SEARCH_SCHEMA, projectKeyOf } from "./search-schema.js";
 import { searchWrite } from "./search-write.js";
 
 /** Options of the full-text indexer. */
@@ -34,8 +34,9 @@ function columnTextSql(column: string): string {
     FROM json_tree(o.${column}) j WHERE j.atom IS NOT NULL)`;
 }
 
-/** The `(rowid, body, span_id)` of the observations `o` to index, as a SELECT list. */
-const INDEX_SELECT = `o.rowid, concat_ws(char(10), ${TEXT_FIELDS.map(columnTextSql).join(", ")}), o.id`;
+/** The FTS columns of the observations `o` to index, as a SELECT list (`INDEX_COLUMNS` order). */
+const INDEX_SELECT = `o.rowid, concat_ws(char(10), ${TEXT_FIELDS.map(columnTextSql).join(", ")}), o.id, 'p' || hex(o.project_id), o.trace_row`;
+const INDEX_COLUMNS = "rowid, body, span_id, project_key, trace_row";
 
 /**
  * Keeps `search.observations_fts` (see `search-schema.ts`) in step with `observations`, off the
@@ -63,7 +64,7 @@ export class FtsIndexer {
   private readonly unqueue: Statement;
   private readonly deleteText: Statement;
   private readonly lastRowId: Statement;
-  private readonly indexNew: () => number;
+  private readonly indexNew: (batchRows: number) => number;
   private readonly reindex: (rows: readonly RequeuedRow[]) => void;
   private readonly unqueueAll: (rows: readonly RequeuedRow[]) => void;
 
@@ -76,16 +77,18 @@ export class FtsIndexer {
     this.writeMark = db.prepare(`UPDATE ${SEARCH_SCHEMA}.index_state SET indexed_rowid = ? WHERE id = 1`);
     this.batchEnd = db.prepare(`SELECT max(r) FROM (SELECT rowid AS r FROM main.observations WHERE rowid > ? ORDER BY rowid LIMIT ?)`).pluck();
     this.indexRange = db.prepare(
-      `INSERT INTO ${SEARCH_SCHEMA}.observations_fts (rowid, body, span_id)
+      `INSERT INTO ${SEARCH_SCHEMA}.observations_fts (${INDEX_COLUMNS})
        SELECT ${INDEX_SELECT} FROM main.observations o WHERE o.rowid > ? AND o.rowid <= ? ORDER BY o.rowid`,
     );
-    this.rowText = db.prepare(`SELECT o.rowid AS row_id, o.id, ${TEXT_FIELDS.map((c) => `o.${c}`).join(", ")} FROM main.observations o WHERE o.rowid > ? AND o.rowid <= ?`);
-    this.insertText = db.prepare(`INSERT INTO ${SEARCH_SCHEMA}.observations_fts (rowid, body, span_id) VALUES (?, ?, ?)`);
+    this.rowText = db.prepare(
+      `SELECT o.rowid AS row_id, o.id, o.project_id, o.trace_row, ${TEXT_FIELDS.map((c) => `o.${c}`).join(", ")} FROM main.observations o WHERE o.rowid > ? AND o.rowid <= ?`,
+    );
+    this.insertText = db.prepare(`INSERT INTO ${SEARCH_SCHEMA}.observations_fts (${INDEX_COLUMNS}) VALUES (?, ?, ?, ?, ?)`);
     this.requeued = db.prepare(`SELECT row_id, version FROM main.fts_requeue ORDER BY row_id LIMIT ?`);
     this.unqueue = db.prepare(`DELETE FROM main.fts_requeue WHERE row_id = ? AND version = ?`);
     this.deleteText = db.prepare(`DELETE FROM ${SEARCH_SCHEMA}.observations_fts WHERE rowid = ?`);
     this.lastRowId = db.prepare(`SELECT coalesce(max(rowid), 0) FROM main.observations`).pluck();
-    this.indexNew = searchWrite(db, () => this.indexNewRows());
+    this.indexNew = searchWrite(db, (batchRows: number) => this.indexNewRows(batchRows));
     this.reindex = searchWrite(db, (rows: readonly RequeuedRow[]) => this.reindexRows(rows));
     this.unqueueAll = db.transaction((rows: readonly RequeuedRow[]) => {
       for (const row of rows) this.unqueue.run(row.row_id, row.version);
@@ -97,24 +100,28 @@ export class FtsIndexer {
     return Math.max(0, Number((this.lastRowId.get() as bigint) - (this.readMark.get() as bigint)));
   }
 
-  /** Indexes everything pending now, or at least `maxRows` rows. Returns the rows handled. */
+  /**
+   * Indexes everything pending now, or at least `maxRows` rows, in batches of at least
+   * `DEFAULT_FTS_BATCH_ROWS` (a flush is not a turn among requests). Returns the rows handled.
+   */
   flush(maxRows = Number.POSITIVE_INFINITY): number {
+    const batchRows = Math.max(this.batchRows, DEFAULT_FTS_BATCH_ROWS);
     let total = 0;
     for (;;) {
-      const done = this.indexOnce();
+      const done = this.indexOnce(batchRows);
       total += done;
       if (done === 0 || total >= maxRows) return total;
     }
   }
 
   /** Re-indexes queued replaced rows, then indexes one batch of new rows; returns the rows handled. */
-  indexOnce(): number {
-    const requeued = this.requeued.all(this.batchRows) as RequeuedRow[];
+  indexOnce(batchRows: number = this.batchRows): number {
+    const requeued = this.requeued.all(batchRows) as RequeuedRow[];
     if (requeued.length > 0) {
       this.reindex(requeued);
       this.unqueueAll(requeued);
     }
-    return requeued.length + this.indexNew();
+    return requeued.length + this.indexNew(batchRows);
   }
 
   /** Replaced rows that were indexed get their new text (in a transaction on the search database). */
@@ -129,9 +136,9 @@ export class FtsIndexer {
   }
 
   /** One batch of new rows (in a transaction on the search database); returns how many. */
-  private indexNewRows(): number {
+  private indexNewRows(batchRows: number): number {
     const mark = this.readMark.get() as bigint;
-    const upTo = this.batchEnd.get(mark, this.batchRows) as bigint | null;
+    const upTo = this.batchEnd.get(mark, batchRows) as bigint | null;
     if (upTo === null) return 0;
     const indexed = this.indexRows(mark, upTo);
     this.writeMark.run(upTo);
@@ -151,7 +158,7 @@ export class FtsIndexer {
           const text = row[field];
           if (text !== null) collectText(text, parts);
         }
-        this.insertText.run(row.row_id, parts.join("\n"), row.id);
+        this.insertText.run(row.row_id, parts.join("\n"), row.id, projectKeyOf(row.project_id), row.trace_row);
       }
       return rows.length;
     }
@@ -161,6 +168,8 @@ export class FtsIndexer {
 interface IndexRow {
   row_id: bigint;
   id: string;
+  project_id: string;
+  trace_row: bigint;
   input: string | null;
   output: string | null;
   trace_input: string | null;

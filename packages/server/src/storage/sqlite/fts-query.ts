@@ -2,15 +2,15 @@
  * Turns what a person typed into a safe FTS5 query: every whitespace-separated term is quoted (so
  * `AND`, `NEAR`, `-`, `:`, `*`, `(` and quotes are words, never syntax), terms must all match,
  * and the last term also matches as a prefix while the person is still typing it (no trailing
- * space). Returns null when there is nothing to search for.
+ * space), unless `prefix` is false. Returns null when there is nothing to search for.
  *
  * @example toFtsQuery('refund "order" 12') === '"refund" """order""" "12"*'
  */
-export function toFtsQuery(text: string): string | null {
+export function toFtsQuery(text: string, prefix = true): string | null {
   text = withoutControlCharacters(text);
   const terms = text.split(/\s+/u).filter((term) => term !== "");
   if (terms.length === 0) return null;
-  const prefixLast = !/\s$/u.test(text);
+  const prefixLast = prefix && !/\s$/u.test(text);
   return terms.map((term, i) => quote(term) + (prefixLast && i === terms.length - 1 ? "*" : "")).join(" ");
 }
 

@@ -28,8 +28,8 @@ const KEPT_ON_REPLACE = new Set<string>(["project_id", "trace_id", "id", "create
 const REPLACED_INDEXES = OBSERVATION_COLUMNS.flatMap((column, index) => (KEPT_ON_REPLACE.has(column) ? [] : [index]));
 /**
  * The stored columns: the shared ones, the rowid of the trace's row (this store's trace key), and
- * the row's own rowid, chosen above every rowid ever used (`observation_rowid_floor`), so that a
- * rowid is never reused after a deletion (the search database refers to rows by rowid).
+ * the row's own rowid, chosen above every rowid ever used (`rowid_floors`), so that a rowid is
+ * never reused after a deletion (the search database refers to rows by rowid).
  */
 const WRITTEN_COLUMNS = [...OBSERVATION_COLUMNS, "trace_row", "rowid"];
 
@@ -74,10 +74,10 @@ export class ObservationWriter {
     const assignments = REPLACED_INDEXES.map((index) => `${OBSERVATION_COLUMNS[index]} = ?`).join(", ");
     this.replace = db.prepare(`UPDATE observations SET ${assignments} WHERE rowid = ?`);
     this.traceContributions = db.prepare(`SELECT ${CONTRIBUTION_SELECT} FROM observations o WHERE o.trace_row = ?`);
-    this.lastTraceRow = db.prepare(`SELECT coalesce(max(rowid), 0) FROM traces`).pluck();
-    this.lastObservationRow = db.prepare(
-      `SELECT max(coalesce((SELECT max(rowid) FROM observations), 0), (SELECT floor FROM observation_rowid_floor WHERE id = 1))`,
-    ).pluck();
+    const lastRowOf = (table: "traces" | "observations") =>
+      db.prepare(`SELECT max(coalesce((SELECT max(rowid) FROM ${table}), 0), (SELECT floor FROM rowid_floors WHERE table_name = '${table}'))`).pluck();
+    this.lastTraceRow = lastRowOf("traces");
+    this.lastObservationRow = lastRowOf("observations");
     // A replaced row is indexed again for full text (the search database drops queue entries of rows it has not indexed yet).
     this.requeue = db.prepare(`INSERT INTO fts_requeue (row_id, version) VALUES (?, 1) ON CONFLICT (row_id) DO UPDATE SET version = version + 1`);
     this.markHourDirty = db.prepare(
@@ -188,9 +188,10 @@ export class ObservationWriter {
   }
 
   /**
-   * A rowid for a new trace: after the largest in the table, read once per transaction (the write
-   * lock is held, so no other connection adds traces meanwhile). Growing rowids keep the trace index
-   * `(trace_row, id)` appended at its right edge.
+   * A rowid for a new trace: after the largest ever used (`rowid_floors`: the search database names
+   * traces by rowid), read once per transaction (the write lock is held, so no other connection
+   * adds traces meanwhile). Growing rowids keep the trace index `(trace_row, id)` appended at its
+   * right edge.
    */
   private newTraceRow(): bigint {
     this.nextTraceRow ??= (this.lastTraceRow.get() as bigint) + 1n;

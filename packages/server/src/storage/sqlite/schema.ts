@@ -294,9 +294,9 @@ const MIGRATIONS: readonly string[] = [
   // commits under; it is rebuilt from the observations. What stays here is what the ingest and
   // deletion transactions must record atomically: replaced rows to index again (with a version, so
   // a row replaced again while it is re-indexed stays queued), deleted rows to purge from the
-  // search database, and the highest rowid ever used, below which no new row is written (a rowid
-  // the search database knows always names the row it indexed, or none). \`store_identity\` ties a
-  // search database to this main database.
+  // search database, and the highest observation and trace rowids ever used, below which no new row
+  // is written (a rowid the search database knows always names the row it indexed, or none).
+  // \`store_identity\` ties a search database to this main database.
   `
   DROP TABLE observations_fts;
   DROP TABLE fts_state;
@@ -305,8 +305,10 @@ const MIGRATIONS: readonly string[] = [
   DROP TABLE observation_id_state;
   CREATE TABLE fts_requeue (row_id INTEGER PRIMARY KEY, version INTEGER NOT NULL);
   CREATE TABLE search_purge (row_id INTEGER PRIMARY KEY, id TEXT NOT NULL);
-  CREATE TABLE observation_rowid_floor (id INTEGER PRIMARY KEY CHECK (id = 1), floor INTEGER NOT NULL);
-  INSERT INTO observation_rowid_floor (id, floor) VALUES (1, coalesce((SELECT max(rowid) FROM observations), 0));
+  CREATE TABLE rowid_floors (table_name TEXT PRIMARY KEY, floor INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT INTO rowid_floors (table_name, floor) VALUES
+    ('observations', coalesce((SELECT max(rowid) FROM observations), 0)),
+    ('traces', coalesce((SELECT max(rowid) FROM traces), 0));
   CREATE TABLE store_identity (id INTEGER PRIMARY KEY CHECK (id = 1), uuid TEXT NOT NULL);
   INSERT INTO store_identity (id, uuid) VALUES (1, lower(hex(randomblob(16))));
   `,

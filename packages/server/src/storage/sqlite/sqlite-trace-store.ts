@@ -106,7 +106,8 @@ export class SqliteTraceStore implements TraceStore {
     this.metrics = new MetricsReader(db);
     this.rollups = new HourlyRollups(db);
     if (background === undefined) {
-      this.scheduleSearch(indexerOptions.intervalMillis ?? DEFAULT_FTS_INTERVAL_MILLIS, 0);
+      const intervalMillis = indexerOptions.intervalMillis ?? DEFAULT_FTS_INTERVAL_MILLIS;
+      this.scheduleSearch(intervalMillis, intervalMillis);
       this.rollupTimer = setInterval(() => {
         try {
           this.rollups.rollupOnce();

@@ -20,9 +20,9 @@ export const DELETION_CHUNK_TRACES = 500;
  * trace leaving): counts and sums drop by the trace's share, and the first/last bounds are
  * re-read from the remaining traces when the deleted trace held them.
  *
- * Observation rowids are not AUTOINCREMENT: before deleting, the highest rowid ever used is kept
- * in `observation_rowid_floor`, above which the writer puts every new row, so a deleted row's rowid
- * is never taken by another row (the search database's entries name rows by rowid).
+ * Observation and trace rowids are not AUTOINCREMENT: before deleting, the highest rowids ever used
+ * are kept in `rowid_floors`, above which the writer puts every new row, so a deleted row's rowid
+ * is never taken by another row (the search database's entries name both by rowid).
  */
 export class TraceDeletion {
   private readonly readTrace: Statement;
@@ -55,7 +55,8 @@ export class TraceDeletion {
     this.unqueue = db.prepare(`DELETE FROM fts_requeue WHERE row_id = ?`);
     this.purge = db.prepare(`INSERT OR IGNORE INTO search_purge (row_id, id) VALUES (?, ?)`);
     this.raiseFloor = db.prepare(
-      `UPDATE observation_rowid_floor SET floor = max(floor, coalesce((SELECT max(rowid) FROM observations), 0)) WHERE id = 1`,
+      `UPDATE rowid_floors SET floor = max(floor, coalesce(CASE table_name WHEN 'observations' THEN (SELECT max(rowid) FROM observations)
+         ELSE (SELECT max(rowid) FROM traces) END, 0))`,
     );
     this.sessionTraces = db.prepare(`SELECT id FROM traces WHERE project_id = ? AND session_id = ? LIMIT ?`).pluck();
     this.olderTraces = db.prepare(`SELECT id FROM traces WHERE project_id = ? AND start_ns < ? ORDER BY start_ns LIMIT ?`).pluck();

@@ -8,12 +8,12 @@ import { OBSERVATION_SELECT, observationFromRow } from "./observation-row.js";
 import { StatementCache, Where, normalizePage, pageMeta, placeholders } from "./statement-cache.js";
 import { TRACE_SELECT, traceFromRow } from "./trace-row.js";
 import { TRACE_INDEX, TRACE_ROW_OF, TRACE_SORT_INDEX } from "./schema.js";
-import { SEARCH_SCHEMA } from "./search-schema.js";
+import { SEARCH_SCHEMA, projectKeyOf } from "./search-schema.js";
 
 /**
- * The most recent matching observations a search considers. Selective terms match far fewer; a
- * very common term is answered from its newest matches in bounded time (the anchors: ranking all
- * 318k matches of a common word costs 150 ms) instead of from every match.
+ * The most recent matching observations of the project a search considers. Selective terms match
+ * far fewer; a very common term is answered from its newest matches in bounded time (the anchors:
+ * ranking all 318k matches of a common word costs 150 ms) instead of from every match.
  */
 export const SEARCH_MATCH_CAP = 10_000;
 
@@ -53,50 +53,64 @@ export class TraceQueries {
     private readonly counters: ProjectCounters,
   ) {
     this.statements = new StatementCache(db);
-    this.matches = search
-      .prepare(
-        `SELECT json_group_array(rowid) FROM
-           (SELECT rowid FROM ${SEARCH_SCHEMA}.observations_fts WHERE observations_fts MATCH ? ORDER BY rowid DESC LIMIT ?)`,
-      )
-      .pluck();
+    // The traces (rowids) of the project's newest matching observations, from the index alone.
+    this.matches = search.prepare(
+      `SELECT count(*) AS n, json_group_array(DISTINCT trace_row) AS traces FROM
+         (SELECT trace_row FROM ${SEARCH_SCHEMA}.observations_fts WHERE observations_fts MATCH ? ORDER BY rowid DESC LIMIT ?)`,
+    );
     // A search's matching traces are collected once into a connection-private temp table, then
     // counted and paged from there (instead of running the full-text match twice).
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS search_hits (trace_id TEXT PRIMARY KEY) WITHOUT ROWID`);
     this.clearHits = db.prepare(`DELETE FROM temp.search_hits`);
-    // CROSS JOIN fixes the join order: from the matches outwards. Without statistics SQLite may
-    // otherwise scan every observation of the project and probe the match set. A matched rowid
-    // whose row was deleted (and not purged from the search database yet) joins nothing.
+    // CROSS JOIN fixes the join order: from the matches outwards. A trace deleted since (and not
+    // purged from the search database yet) joins nothing: trace rowids are never reused.
     this.fillHits = db.prepare(
       `INSERT OR IGNORE INTO temp.search_hits (trace_id)
-       SELECT o.trace_id FROM json_each(?) f CROSS JOIN observations o ON o.rowid = f.value WHERE o.project_id = ?`,
+       SELECT t.id FROM json_each(?) f CROSS JOIN traces t ON t.rowid = f.value WHERE t.project_id = ?`,
     );
   }
 
   /** A page of traces, newest first unless `orderBy` says otherwise. */
   list(projectId: string, query: TraceQuery): Page<TraceRecord> {
     const { page, limit, offset } = normalizePage(query);
-    const run = (match: string | null) => this.runList(projectId, query, match, limit, offset);
     const search = query.search ?? "";
-    const ftsQuery = search.trim() === "" ? null : toFtsQuery(search);
-    if (ftsQuery === null) return run(null);
+    if (search.trim() === "" || toFtsQuery(search) === null) return this.runList(projectId, query, null, limit, offset);
     this.catchUp(SEARCH_CATCH_UP_ROWS);
+    const hits = this.matchingTraces(projectId, search);
+    return hits === null ? { data: [], meta: pageMeta(page, limit, 0) } : this.runList(projectId, query, hits, limit, offset);
+  }
+
+  /**
+   * The traces (a JSON array of rowids) of the project's newest matching observations, or null when
+   * FTS5 refuses every form of the query. The words as typed are tried first; the last one as a
+   * prefix (the person may still be typing it) only when they match fewer than `SEARCH_MATCH_CAP`
+   * observations: FTS5 answers a prefix by merging the lists of every word that starts with it, so
+   * a prefix of a word in every row costs ~40 ms at 1M observations, where that word itself costs
+   * under 1 ms, and adds nothing once the cap is full.
+   */
+  private matchingTraces(projectId: string, search: string): string | null {
+    const key = `project_key : "${projectKeyOf(projectId)}"`;
+    const run = (match: string) => this.matches.get(`${key} AND body : (${match})`, SEARCH_MATCH_CAP) as { n: number; traces: string };
+    const exact = toFtsQuery(search, false) ?? "";
+    const prefixed = toFtsQuery(search) ?? exact;
     try {
-      return run(ftsQuery);
+      const found = run(exact);
+      return prefixed === exact || found.n >= SEARCH_MATCH_CAP ? found.traces : run(prefixed).traces;
     } catch (error) {
       // Quoting makes FTS5 syntax errors unlikely; if one slips through, search the whole text as a phrase.
       if (!isFtsQueryError(error)) throw error;
     }
     try {
-      return run(toFtsPhrase(search) ?? ftsQuery);
+      return run(toFtsPhrase(search) ?? exact).traces;
     } catch (error) {
       if (!isFtsQueryError(error)) throw error;
-      return { data: [], meta: pageMeta(page, limit, 0) };
+      return null;
     }
   }
 
-  private runList(projectId: string, query: TraceQuery, match: string | null, limit: number, offset: number): Page<TraceRecord> {
-    const { from, where, orderBy, params, sortIndex } = this.plan(projectId, query, match);
-    const count = this.counted(projectId, query, match) ?? (this.statements.get(`SELECT count(*) FROM ${from} ${where}`).pluck().get(...params) as bigint);
+  private runList(projectId: string, query: TraceQuery, hits: string | null, limit: number, offset: number): Page<TraceRecord> {
+    const { from, where, orderBy, params, sortIndex } = this.plan(projectId, query, hits);
+    const count = this.counted(projectId, query, hits) ?? (this.statements.get(`SELECT count(*) FROM ${from} ${where}`).pluck().get(...params) as bigint);
     // A sort by a traces aggregate with at most a time filter: the page is chosen from the covering
     // sort index alone (no table row is read for the traces that do not make the page).
     const sql = sortIndex
@@ -110,8 +124,8 @@ export class TraceQueries {
   }
 
   /** The total from a counter when the query filters by nothing or by one tag only. */
-  private counted(projectId: string, query: TraceQuery, match: string | null): number | null {
-    if (match !== null) return null;
+  private counted(projectId: string, query: TraceQuery, hits: string | null): number | null {
+    if (hits !== null) return null;
     const filters = Object.entries(query).filter(([key, value]) => !["page", "limit", "orderBy", "search"].includes(key) && value !== undefined);
     if (filters.length === 0) return this.counters.get(projectId, COUNTER.traces);
     const tags = new Set(query.tags ?? []);
@@ -123,7 +137,7 @@ export class TraceQueries {
   private plan(
     projectId: string,
     query: TraceQuery,
-    match: string | null,
+    hits: string | null,
   ): { from: string; where: string; orderBy: string; params: unknown[]; sortIndex: boolean } {
     const where = new Where();
     const fromParams: unknown[] = [];
@@ -137,10 +151,9 @@ export class TraceQueries {
     let from: string;
     let startColumn = "t.start_ns";
     let idColumn = "t.id";
-    if (match !== null) {
+    if (hits !== null) {
       this.clearHits.run();
-      // The text column only: span ids (the other column) are for the lookup by id.
-      this.fillHits.run(this.matches.get(`body : (${match})`, SEARCH_MATCH_CAP), projectId);
+      this.fillHits.run(hits, projectId);
       from = `temp.search_hits m CROSS JOIN traces t ON t.project_id = ? AND t.id = m.trace_id`;
       fromParams.push(projectId);
     } else if (tags.length > 0) {
@@ -153,7 +166,7 @@ export class TraceQueries {
       from = "traces t";
       where.add("t.project_id = ?", projectId);
     }
-    for (const tag of tags.slice(match === null ? 1 : 0)) {
+    for (const tag of tags.slice(hits === null ? 1 : 0)) {
       where.add(
         `EXISTS (SELECT 1 FROM trace_tags x WHERE x.project_id = t.project_id AND x.tag = ? AND x.start_ns = t.start_ns AND x.trace_id = t.id)`,
         tag,
