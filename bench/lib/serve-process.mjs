@@ -11,7 +11,9 @@ const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "packages"
  * with the exit code). The child is added to `children` while it runs, for the caller's clean-up.
  */
 export function startServe(dataDir, { publicKey, secretKey, env = {}, children }) {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", "--data-dir", dataDir], {
+  // This checkout's CLI, or another build's (`SIGHTLINE_BENCH_CLI`, for A/B runs of two builds).
+  const cli = process.env.SIGHTLINE_BENCH_CLI ?? CLI;
+  const child = spawn(process.execPath, [cli, "serve", "--port", "0", "--data-dir", dataDir], {
     env: { ...process.env, SIGHTLINE_PORT: undefined, SIGHTLINE_HOST: undefined, SIGHTLINE_INIT_PUBLIC_KEY: publicKey, SIGHTLINE_INIT_SECRET_KEY: secretKey, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

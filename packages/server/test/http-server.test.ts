@@ -172,6 +172,30 @@ describe("startServer", () => {
 });
 
 describe("the server over a real socket", () => {
+  it("keeps serving when a client sends less than its Content-Length and hangs up", async () => {
+    const server = await start({ dataDir: tempDir() });
+    const key = server.createdKey!;
+    const headers = { authorization: basicAuth(key.publicKey, key.secretKey), "content-type": "application/json" };
+    try {
+      await new Promise<void>((resolve) => {
+        const req = request(`${server.url}/v1/traces`, { method: "POST", headers: { ...headers, "content-length": "100000" } });
+        req.on("error", () => resolve());
+        req.write(Buffer.from('{"resourceSpans": ['));
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 50);
+      });
+      const spans = buildSpans([{ name: "after-hangup" }]);
+      const ok = await fetch(`${server.url}/v1/traces`, { method: "POST", headers, body: Buffer.from(otlpJson(spans)) });
+      assert.equal(ok.status, 200);
+      const listed = await fetch(`${server.url}/api/public/traces`, { headers });
+      assert.equal(((await listed.json()) as { meta: { totalItems: number } }).meta.totalItems, 1, "only the complete request was stored");
+    } finally {
+      await server.close();
+    }
+  });
+
   it("refuses a 50 MB body with 413 (the 32 MiB default), with and without Content-Length, and serves the next request", async () => {
     const server = await start({ dataDir: tempDir() });
     const key = server.createdKey!;

@@ -191,6 +191,27 @@ describe("WorkerIngestDecoder", () => {
     }
   });
 
+  it("takes a detachable body's memory instead of copying it, and copies any other body", async () => {
+    const decoder = new WorkerIngestDecoder(1);
+    try {
+      const body = protobufBody(variedSpans());
+      const expected = decodeAndMapRequest(request("protobuf", body), SOURCES);
+      const owned = new Uint8Array(body);
+      assert.deepEqual(await decoder.decode({ ...request("protobuf", owned), detachable: true }), expected);
+      assert.equal(owned.byteLength, 0, "the detachable body's memory went to the worker");
+      const kept = new Uint8Array(body);
+      assert.deepEqual(await decoder.decode(request("protobuf", kept)), expected);
+      assert.equal(kept.byteLength, body.length, "a body that is not detachable is copied");
+      const shared = new Uint8Array(body.length + 8);
+      shared.set(body, 4);
+      const view = shared.subarray(4, 4 + body.length);
+      assert.deepEqual(await decoder.decode({ ...request("protobuf", view), detachable: true }), expected);
+      assert.equal(shared.byteLength, body.length + 8, "a view into a larger buffer is copied even when detachable");
+    } finally {
+      await decoder.close();
+    }
+  });
+
   it("rejects a refused body with the same OtlpDecodeError code as inline decoding, and goes on serving", async () => {
     const decoder = new WorkerIngestDecoder(1);
     try {

@@ -20,6 +20,11 @@ export interface IngestRequest {
   readonly maxBodyBytes: number;
   /** The project's custom prices (none: the catalogue's prices only). */
   readonly pricing?: CustomPriceSnapshot;
+  /**
+   * The caller does not use `body` after decoding: when it owns its memory whole, a worker thread
+   * may take that memory (the body is detached) instead of a copy. Default false.
+   */
+  readonly detachable?: boolean;
 }
 
 /** A request decoded and mapped: the observations to store and why each other span was rejected. */

@@ -1,3 +1,4 @@
+import { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import { encodeExportResponse } from "../../otlp/encode-response.js";
 import type { PartialSuccess } from "../../otlp/encode-response.js";
@@ -9,6 +10,12 @@ import { HttpError } from "../http-error.js";
 import { readBodyWithLimit } from "../read-body.js";
 import { requireAuth } from "../require-auth.js";
 import type { PreparedObservation } from "../../storage/prepared-observation.js";
+
+/** The Node request behind the context when the app runs in `@hono/node-server` (undefined in-process). */
+function nodeRequestOf(c: Context<AppEnv>): IncomingMessage | undefined {
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+  return incoming instanceof IncomingMessage ? incoming : undefined;
+}
 
 /** The OTLP/HTTP traces paths: the standard one and the one the Langfuse SDKs use. */
 export const TRACES_PATHS = ["/v1/traces", "/api/public/otel/v1/traces"] as const;
@@ -92,11 +99,12 @@ export function registerIngestRoutes(app: SightlineApp, deps: RouteDeps): void {
   for (const path of TRACES_PATHS) {
     app.post(path, auth, async (c) => {
       const format = requestFormat(c);
-      const body = await readBodyWithLimit(c.req.raw, deps.maxBodyBytes);
+      const body = await readBodyWithLimit(c.req.raw, deps.maxBodyBytes, nodeRequestOf(c));
       const projectId = c.get("auth").projectId;
       const writes = new ChunkWrites((records) => deps.store.insertObservations(projectId, records));
       const pricing = await deps.pricing.snapshotFor(projectId);
-      const request = { format, body, contentEncoding: c.req.header("content-encoding"), maxBodyBytes: deps.maxBodyBytes, pricing };
+      // The body is this request's alone: a worker thread may take its memory instead of a copy.
+      const request = { format, body, contentEncoding: c.req.header("content-encoding"), maxBodyBytes: deps.maxBodyBytes, pricing, detachable: true };
       const onChunk = deps.store.groupsConcurrentWrites ? (chunk: PreparedObservation[]) => writes.add(chunk) : undefined;
       const { records, reasons } = await deps.ingestDecoder.decode(request, onChunk).catch(async (error: unknown) => {
         await writes.settled();
