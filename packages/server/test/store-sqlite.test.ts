@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { SCHEMA_VERSION, openSqliteStore, searchFileOf } from "@sightline/server";
-import { downgradeToSchema6 } from "./support/sqlite-downgrade.js";
-import { BASE_NS, observation, realisticTrace, seededRandom } from "./support/store-fixtures.js";
+import { downgradeToSchema6, downgradeToSchema8 } from "./support/sqlite-downgrade.js";
+import { BASE_NS, hexId, observation, realisticTrace, seededRandom } from "./support/store-fixtures.js";
 
 function withDir(body: (dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "sightline-store-"));
@@ -188,6 +188,40 @@ describe("SqliteTraceStore", () => {
         assert.equal(await store.deleteTrace(P, a), true);
         assert.deepEqual(await ids(a), []);
         assert.deepEqual(await ids(b), ["3".repeat(16)], "the other trace keeps its rows");
+      } finally {
+        await store.close();
+      }
+    }));
+
+  it("migrates a schema 8 database: observations by type and by name are listed and counted without their old indexes", () =>
+    withDir(async (dir) => {
+      const file = join(dir, "sightline.db");
+      const first = await openSqliteStore({ file });
+      await first.ensureProject({ id: P, name: "P" });
+      const spans = Array.from({ length: 30 }, (_, i) =>
+        observation({ id: hexId(i + 1, 16), traceId: hexId(Math.floor(i / 10) + 1, 32), name: i % 3 === 0 ? "llm" : "tool", type: i % 3 === 0 ? "GENERATION" : "TOOL", startTimeNs: BASE_NS + BigInt(i) }),
+      );
+      await first.insertObservations(P, spans);
+      await first.close();
+      const raw = new Database(file);
+      downgradeToSchema8(raw);
+      raw.close();
+
+      const store = await openSqliteStore({ file });
+      try {
+        const byName = await store.listObservations(P, { page: 1, limit: 4, name: "llm" });
+        assert.equal(byName.meta.totalItems, 10, "the name's counter was filled by the migration");
+        assert.deepEqual(byName.data.map((o) => o.id), [28, 25, 22, 19].map((i) => hexId(i, 16)), "newest first");
+        assert.deepEqual(await store.listObservations(P, { page: 1, limit: 5, type: "GUARDRAIL" }), { data: [], meta: { page: 1, limit: 5, totalItems: 0, totalPages: 0 } });
+        assert.equal((await store.listObservations(P, { page: 1, limit: 5, name: "never" })).meta.totalItems, 0);
+        const byType = await store.listObservations(P, { page: 2, limit: 15, type: "TOOL" });
+        assert.equal(byType.meta.totalItems, 20);
+        assert.equal(byType.data.length, 5);
+        await store.insertObservations(P, [observation({ id: hexId(99, 16), traceId: hexId(9, 32), name: "llm", startTimeNs: BASE_NS + 99n })]);
+        assert.equal((await store.listObservations(P, { page: 1, limit: 1, name: "llm" })).meta.totalItems, 11, "new rows count");
+        assert.equal(await store.deleteTrace(P, hexId(1, 32)), true);
+        assert.equal((await store.listObservations(P, { page: 1, limit: 1, name: "llm" })).meta.totalItems, 7, "deleted rows uncount");
+        assert.equal((await store.listObservations(P, { page: 1, limit: 1, name: "llm", type: "GENERATION" })).meta.totalItems, 6, "two filters count rows");
       } finally {
         await store.close();
       }

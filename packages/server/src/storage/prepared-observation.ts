@@ -9,6 +9,7 @@ const ID = column("id");
 const TRACE_ID = column("trace_id");
 const TYPE = column("type");
 const LEVEL = column("level");
+const NAME = column("name");
 const START = column("start_ns");
 
 /** The columns `contributionOfRow` reads, by their index in the stored row. */
@@ -18,7 +19,7 @@ const CONTRIBUTION_COLUMNS = [
   ["end_ns", column("end_ns")],
   ["parent_id", column("parent_id")],
   ["is_app_root", column("is_app_root")],
-  ["name", column("name")],
+  ["name", NAME],
   ["environment", column("environment")],
   ["level", LEVEL],
   ["tokens", column("tokens")],
@@ -58,6 +59,10 @@ export class PreparedObservation {
 
   get type(): ObservationTypeName {
     return this.values[TYPE] as ObservationTypeName;
+  }
+
+  get name(): string {
+    return this.values[NAME] as string;
   }
 
   get level(): LevelName {

@@ -3,11 +3,29 @@
 import type { Database } from "better-sqlite3";
 
 /**
- * Undoes migration 8 (the search database): the full-text index and the id lookup back in the main
+ * Undoes migration 9 (no type and name indexes, `name` in the metrics index, per-name counters):
+ * the schema of version 8.
+ */
+export function downgradeToSchema8(raw: Database): void {
+  raw.exec(`
+    DROP INDEX observations_metrics;
+    CREATE INDEX observations_metrics ON observations(
+      project_id, start_ns, type, model, level, environment, tokens, cost_pico, end_ns, completion_start_ns
+    );
+    CREATE INDEX observations_type ON observations(project_id, type, start_ns);
+    CREATE INDEX observations_name ON observations(project_id, name, start_ns);
+    DELETE FROM project_counters WHERE name LIKE 'observations.name.%';
+  `);
+  raw.pragma("user_version = 8");
+}
+
+/**
+ * Undoes migrations 9 and 8 (the search database): the full-text index and the id lookup back in the main
  * file, empty, with their marks at 0 (the release before indexes them from the start). The schema
  * of version 7.
  */
 export function downgradeToSchema7(raw: Database): void {
+  downgradeToSchema8(raw);
   raw.exec(`
     DROP TABLE search_purge;
     DROP TABLE rowid_floors;

@@ -9,9 +9,11 @@ import { OBSERVATION_SELECT, observationFromRow } from "./observation-row.js";
 import { StatementCache, Where, normalizePage, pageMeta, placeholders } from "./statement-cache.js";
 
 /**
- * Observation reads, newest first. Type, name and time filters walk their
- * `(project_id, column, start_ns)` index; a non-default level uses the small partial level index;
- * user and session filters are trace-level facts, resolved through the trace indexes.
+ * Observation reads, newest first. Type, name and time filters walk the covering
+ * `observations_metrics (project_id, start_ns, type, name, ...)` index newest first and check type
+ * and name in it (a common type or name finds its page at once; the fewer the matches, the more
+ * of the index a page reads); a non-default level uses the small partial level index; user and
+ * session filters are trace-level facts, resolved through the trace indexes.
  */
 export class ObservationQueries {
   private readonly statements: StatementCache;
@@ -30,6 +32,10 @@ export class ObservationQueries {
   /** A page of observations matching every given filter. */
   list(projectId: string, query: ObservationQuery): Page<StoredObservation> {
     const { page, limit, offset } = normalizePage(query);
+    // A type or name the project has never stored: answered by its counter, not by walking the index.
+    const none = (query.type !== undefined && this.counters.get(projectId, COUNTER.type(query.type)) === 0) ||
+      (query.name !== undefined && this.counters.get(projectId, COUNTER.name(query.name)) === 0);
+    if (none) return { data: [], meta: pageMeta(page, limit, 0) };
     const where = new Where().add("o.project_id = ?", projectId);
     if (query.traceId !== undefined) where.add(`o.trace_row = ${TRACE_ROW_OF}`, projectId, query.traceId);
     if (query.type !== undefined) where.add("o.type = ?", query.type);
@@ -60,11 +66,12 @@ export class ObservationQueries {
     return { data: rows.map(observationFromRow), meta: pageMeta(page, limit, Number(total)) };
   }
 
-  /** The total from a counter when the query filters by nothing, or only by type or only by level. */
+  /** The total from a counter when the query filters by nothing, or only by type, name or level. */
   private counted(projectId: string, query: ObservationQuery): number | null {
     const filters = Object.entries(query).filter(([key, value]) => key !== "page" && key !== "limit" && value !== undefined);
     if (filters.length === 0) return this.counters.get(projectId, COUNTER.observations);
     if (filters.length === 1 && query.type !== undefined) return this.counters.get(projectId, COUNTER.type(query.type));
+    if (filters.length === 1 && query.name !== undefined) return this.counters.get(projectId, COUNTER.name(query.name));
     if (filters.length === 1 && query.level !== undefined) return this.counters.get(projectId, COUNTER.level(query.level));
     return null;
   }

@@ -156,7 +156,7 @@ export class ObservationWriter {
       const rowId = (this.nextObservationRow ??= (this.lastObservationRow.get() as bigint) + 1n);
       if (this.insert.run(values, traceRow, rowId).changes === 1) {
         this.nextObservationRow = rowId + 1n;
-        this.countObservation(record.type, record.level, 1);
+        this.countObservation(record, 1);
         if (aggregate === null) aggregate = newAggregate(contribution);
         else if (!recompute) addContribution(aggregate, contribution);
         continue;
@@ -164,8 +164,8 @@ export class ObservationWriter {
       const existing = this.readExisting.get(traceRow, record.id) as Record<string, unknown>;
       this.replace.run(...REPLACED_INDEXES.map((index) => values[index]), existing["row_id"]);
       this.requeue.run(existing["row_id"]);
-      this.countObservation(existing["type"] as string, existing["level"] as string, -1);
-      this.countObservation(record.type, record.level, 1);
+      this.countObservation({ type: existing["type"] as string, name: existing["name"] as string, level: existing["level"] as string }, -1);
+      this.countObservation(record, 1);
       if (recompute || aggregate === null) {
         recompute = true;
         continue;
@@ -198,10 +198,11 @@ export class ObservationWriter {
     return this.nextTraceRow++;
   }
 
-  private countObservation(type: string, level: string, delta: 1 | -1): void {
+  private countObservation(observation: { type: string; name: string; level: string }, delta: 1 | -1): void {
     this.counters.bump(COUNTER.observations, delta);
-    this.counters.bump(COUNTER.type(type), delta);
-    this.counters.bump(COUNTER.level(level), delta);
+    this.counters.bump(COUNTER.type(observation.type), delta);
+    this.counters.bump(COUNTER.name(observation.name), delta);
+    this.counters.bump(COUNTER.level(observation.level), delta);
   }
 
   /** Folds every stored observation of the trace: the slow path, only for a non-retractable replacement. */

@@ -1,10 +1,12 @@
 import type { Database, Statement } from "better-sqlite3";
 
-/** Counter names: every observation, observations per type and per level, every trace, traces per tag. */
+/** Counter names: every observation, observations per type, name and level, every trace, traces per tag. */
 export const COUNTER = {
   observations: "observations",
   traces: "traces",
   type: (type: string) => `observations.type.${type}`,
+  /** Observations per name (SQLite: a name filter's total; there is no name index to count through). */
+  name: (name: string) => `observations.name.${name}`,
   level: (level: string) => `observations.level.${level}`,
   /** Traces carrying a tag: answers one-tag counts and picks the rarest tag to drive a multi-tag filter. */
   tag: (tag: string) => `traces.tag.${tag}`,

@@ -296,7 +296,7 @@ const MIGRATIONS: readonly string[] = [
   // a row replaced again while it is re-indexed stays queued), deleted rows to purge from the
   // search database, and the highest observation and trace rowids ever used, below which no new row
   // is written (a rowid the search database knows always names the row it indexed, or none).
-  // \`store_identity\` ties a search database to this main database.
+  // `store_identity` ties a search database to this main database.
   `
   DROP TABLE observations_fts;
   DROP TABLE fts_state;
@@ -311,6 +311,23 @@ const MIGRATIONS: readonly string[] = [
     ('traces', coalesce((SELECT max(rowid) FROM traces), 0));
   CREATE TABLE store_identity (id INTEGER PRIMARY KEY CHECK (id = 1), uuid TEXT NOT NULL);
   INSERT INTO store_identity (id, uuid) VALUES (1, lower(hex(randomblob(16))));
+  `,
+  // 9: two fewer indexes on the acknowledgement path. `observations_type` and `observations_name`
+  // each took a page write per type or name a batch, plus the splits of pages in the middle of the
+  // tree (56 of ~330 WAL pages a 512-span batch; the writer alone: 31.0 -> 25.0 us a span without
+  // them). The covering metrics index, appended at its right edge, gains `name`: a listing filtered
+  // by type or name walks it newest first and checks both in the index; per-name counters (like the
+  // per-type ones) answer a name filter's total.
+  `
+  DROP INDEX observations_type;
+  DROP INDEX observations_name;
+  DROP INDEX observations_metrics;
+  CREATE INDEX observations_metrics ON observations(
+    project_id, start_ns, type, name, model, level, environment, tokens, cost_pico, end_ns, completion_start_ns
+  );
+  INSERT INTO project_counters (project_id, name, count)
+    SELECT project_id, 'observations.name.' || name, count(*) FROM observations GROUP BY project_id, name
+    ON CONFLICT (project_id, name) DO UPDATE SET count = excluded.count;
   `,
 ];
 

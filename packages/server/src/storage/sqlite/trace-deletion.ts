@@ -50,7 +50,7 @@ export class TraceDeletion {
     );
     this.deleteTraceRow = db.prepare(`DELETE FROM traces WHERE rowid = ?`);
     this.deleteTag = db.prepare(`DELETE FROM trace_tags WHERE project_id = ? AND tag = ? AND start_ns = ? AND trace_id = ?`);
-    this.observationRows = db.prepare(`SELECT rowid AS row_id, id, type, level FROM observations WHERE trace_row = ?`);
+    this.observationRows = db.prepare(`SELECT rowid AS row_id, id, type, name, level FROM observations WHERE trace_row = ?`);
     this.deleteObservations = db.prepare(`DELETE FROM observations WHERE trace_row = ?`);
     this.unqueue = db.prepare(`DELETE FROM fts_requeue WHERE row_id = ?`);
     this.purge = db.prepare(`INSERT OR IGNORE INTO search_purge (row_id, id) VALUES (?, ?)`);
@@ -107,6 +107,7 @@ export class TraceDeletion {
       this.purge.run(observation["row_id"], observation["id"]);
       this.counters.bump(COUNTER.observations, -1);
       this.counters.bump(COUNTER.type(observation["type"] as string), -1);
+      this.counters.bump(COUNTER.name(observation["name"] as string), -1);
       this.counters.bump(COUNTER.level(observation["level"] as string), -1);
     }
     this.deleteObservations.run(traceRow);
