@@ -37,7 +37,7 @@ export async function openStore(
           "unset it to use the embedded SQLite database in the data dir.",
       );
     }
-    const store = await openPostgresStore({ url: config.databaseUrl, onIndexerError: onBackgroundError });
+    const store = await openPostgresStore({ url: config.databaseUrl, onBackgroundError });
     try {
       await store.migrate();
     } catch (error) {

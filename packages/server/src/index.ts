@@ -204,7 +204,7 @@ export type { BulkInsertMethod } from "./storage/postgres/pg-bulk-insert.js";
 export { DEFAULT_PARTITION_OPTIONS, partitionName } from "./storage/postgres/pg-partitions.js";
 export type { PartitionOptions } from "./storage/postgres/pg-partitions.js";
 export { PG_SCHEMA_VERSION } from "./storage/postgres/pg-schema.js";
-export { toTsQuery } from "./storage/postgres/pg-search.js";
+export { searchQueryOf, searchVectorOf, wordsOf } from "./storage/postgres/pg-lexemes.js";
 
 // Deletion and retention (issue 5)
 export {

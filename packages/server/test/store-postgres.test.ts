@@ -66,7 +66,6 @@ describe("PostgresTraceStore", { skip }, () => {
         assert.equal(tables.rows[0]?.n, "1");
       } finally {
         await store.close();
-        await dropSchema(schema);
       }
     });
 
@@ -182,30 +181,59 @@ describe("PostgresTraceStore", { skip }, () => {
       assert.equal((await store.listUsers(PROJECT, { page: 1, limit: 10, userId: "carol" })).meta.totalItems, 0);
     });
 
-    it("makes a search wait for queued rows another indexer holds, so acknowledged data is always found", async () => {
+    it("finds an observation by its words as soon as it is stored, a 5 MB input by its first words, and nothing for punctuation", async () => {
+      const huge = `walrus ${Array.from({ length: 500_000 }, (_, i) => `w${i.toString(36)}`).join(" ")}`;
+      await store.insertObservations(PROJECT, [
+        observation({ id: hexId(911, 16), traceId: hexId(911, 32), startTimeNs: today + 11n, input: { text: huge } }),
+        observation({ id: hexId(912, 16), traceId: hexId(912, 32), startTimeNs: today + 12n, output: "Café CRÈME, naïve!" }),
+      ]);
+      const found = async (text: string) => (await store.listTraces(PROJECT, { page: 1, limit: 5, search: text })).data.map((t) => t.id);
+      assert.deepEqual(await found("walrus"), [hexId(911, 32)], "no indexer to wait for");
+      assert.deepEqual(await found("cafe creme"), [hexId(912, 32)], "case and accents folded");
+      assert.deepEqual(await found("NAÏV"), [hexId(912, 32)], "the last word as a prefix");
+      assert.deepEqual(await found("!!! ((("), [], "text without a word matches nothing");
+      assert.equal(await store.searchBacklog(), 0);
+    });
+
+    it("migrates schema 5's full-text tables: indexed and still-queued observations stay searchable", async () => {
       const schema = freshSchema();
-      // A slow background indexer, so the queued row is still queued when the test locks it.
-      const own = await openTestPostgresStore({ schema, fullText: { intervalMillis: 60_000 } });
+      // Not the test helper: closing this one must keep its schema.
+      const first = await openPostgresStore({ url: TEST_PG_URL, maxConnections: 4, schema });
       try {
-        await own.insertObservations(PROJECT, [
-          observation({ id: hexId(901, 16), traceId: hexId(901, 32), startTimeNs: today, input: "quokka sighting" }),
+        await first.migrate();
+        await first.ensureProject({ id: PROJECT, name: "A" });
+        await first.insertObservations(PROJECT, [
+          observation({ id: hexId(921, 16), traceId: hexId(921, 32), startTimeNs: today + 21n, input: "kiwi indexed" }),
+          observation({ id: hexId(922, 16), traceId: hexId(922, 32), startTimeNs: today + 22n, input: "mango queued" }),
         ]);
-        await admin(async (client) => {
-          // Another process's indexer mid-batch: it holds the queue row and has not committed.
-          await client.query("BEGIN");
-          const held = await client.query(`SELECT seq FROM "${schema}".search_queue FOR UPDATE`);
-          assert.equal(held.rowCount, 1);
-          let settled = false;
-          const search = own.listTraces(PROJECT, { page: 1, limit: 10, search: "quokka" }).finally(() => {
-            settled = true;
-          });
-          await new Promise((resolve) => setTimeout(resolve, 300));
-          assert.equal(settled, false, "the search waits for the batch in flight instead of skipping it");
-          await client.query("ROLLBACK"); // that batch failed: the row is still queued, for the search to index
-          assert.deepEqual((await search).data.map((t) => t.id), [hexId(901, 32)]);
-        });
       } finally {
-        await own.close();
+        await first.close();
+      }
+      // Back to schema 5: the words in observation_search (kiwi) or still queued (mango).
+      await admin(async (client) => {
+        await client.query(`SET search_path = "${schema}"`);
+        await client.query(`
+          CREATE TABLE observation_search (project_id TEXT COLLATE "C" NOT NULL, trace_id TEXT COLLATE "C" NOT NULL, id TEXT COLLATE "C" NOT NULL,
+            start_ns BIGINT NOT NULL, search TSVECTOR NOT NULL) PARTITION BY RANGE (start_ns);
+          CREATE TABLE observation_search_default PARTITION OF observation_search DEFAULT;
+          CREATE TABLE search_queue (seq BIGSERIAL PRIMARY KEY, project_id TEXT COLLATE "C" NOT NULL, trace_id TEXT COLLATE "C" NOT NULL,
+            id TEXT COLLATE "C" NOT NULL, start_ns BIGINT NOT NULL);
+          INSERT INTO observation_search SELECT project_id, trace_id, id, start_ns, search FROM observations WHERE id = '${hexId(921, 16)}';
+          INSERT INTO search_queue (project_id, trace_id, id, start_ns) SELECT project_id, trace_id, id, start_ns FROM observations WHERE id = '${hexId(922, 16)}';
+          DROP INDEX observations_search;
+          ALTER TABLE observations DROP COLUMN search;
+          UPDATE sightline_schema_version SET version = 5;
+        `);
+      });
+      const store = await openTestPostgresStore({ schema });
+      try {
+        const found = async (text: string) => (await store.listTraces(PROJECT, { page: 1, limit: 5, search: text })).data.map((t) => t.id);
+        assert.deepEqual(await found("kiwi"), [hexId(921, 32)]);
+        assert.deepEqual(await found("mango"), [hexId(922, 32)]);
+        await store.insertObservations(PROJECT, [observation({ id: hexId(923, 16), traceId: hexId(923, 32), startTimeNs: today + 23n, input: "papaya" })]);
+        assert.deepEqual(await found("papaya"), [hexId(923, 32)]);
+      } finally {
+        await store.close();
       }
     });
 

@@ -25,6 +25,8 @@ export interface IngestRequest {
    * may take that memory (the body is detached) instead of a copy. Default false.
    */
   readonly detachable?: boolean;
+  /** Prepare each observation's search words too (`PreparedObservation.searchVector`, for the PostgreSQL store). */
+  readonly searchVector?: boolean;
 }
 
 /** A request decoded and mapped: the observations to store and why each other span was rejected. */
@@ -67,7 +69,7 @@ export function decodeAndMapRequest(
     try {
       const record = mapSpan(span, { jsonReading: "keepText" });
       priceRecord(record, sources, nowMs);
-      records.push(PreparedObservation.of(record));
+      records.push(PreparedObservation.of(record, { searchVector: request.searchVector === true }));
     } catch (error) {
       reasons.push(`span ${span.spanId} (trace ${span.traceId}): could not be mapped: ${errorMessage(error)}`);
     }

@@ -1,3 +1,4 @@
+import { searchVectorOf } from "./postgres/pg-lexemes.js";
 import type { LevelName, ObservationRecord, ObservationTypeName } from "./records.js";
 import { OBSERVATION_COLUMNS, contributionOfRow, observationValues } from "./sqlite/observation-row.js";
 import type { ObservationContribution } from "./trace-derivation.js";
@@ -44,9 +45,21 @@ export class PreparedObservation {
   /** Wraps the values of a prepared row (from `values` of another instance, e.g. across threads). */
   constructor(readonly values: unknown[]) {}
 
-  /** The record prepared for storage (its JSON serialised, its tokens and cost totalled). */
-  static of(record: ObservationRecord | PreparedObservation): PreparedObservation {
-    return record instanceof PreparedObservation ? record : new PreparedObservation(observationValues("", record, 0));
+  /**
+   * The record prepared for storage (its JSON serialised, its tokens and cost totalled), with the
+   * words of its input and output as a tsvector literal when `searchVector` (for a store that
+   * indexes those, see `TraceStore.searchVectorsAtIngest`).
+   */
+  static of(record: ObservationRecord | PreparedObservation, options: { searchVector?: boolean } = {}): PreparedObservation {
+    if (record instanceof PreparedObservation) return record;
+    const values = observationValues("", record, 0);
+    if (options.searchVector === true) values.push(searchVectorOf([record.input, record.output, record.trace.input, record.trace.output]));
+    return new PreparedObservation(values);
+  }
+
+  /** The search words prepared with the row (`of` with `searchVector`): a tsvector literal or null; undefined when not prepared. */
+  get searchVector(): string | null | undefined {
+    return this.values.length > OBSERVATION_COLUMNS.length ? (this.values[OBSERVATION_COLUMNS.length] as string | null) : undefined;
   }
 
   get id(): string {
@@ -73,11 +86,11 @@ export class PreparedObservation {
     return this.values[START] as bigint;
   }
 
-  /** The row values with the project id and the write time set (in place: the store owns them now). */
+  /** The stored columns' values (`OBSERVATION_COLUMNS`) with the project id and the write time set (in place: the store owns them now). */
   forProject(projectId: string, createdAtMs: number): unknown[] {
     this.values[PROJECT] = projectId;
     this.values[CREATED] = createdAtMs;
-    return this.values;
+    return this.values.length > OBSERVATION_COLUMNS.length ? this.values.slice(0, OBSERVATION_COLUMNS.length) : this.values;
   }
 
   /** What this observation contributes to its trace (as `contributionOfRow` reads it from a stored row). */

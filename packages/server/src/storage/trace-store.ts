@@ -106,6 +106,13 @@ export interface TraceStore {
   readonly kind: string;
 
   /**
+   * True when the store indexes full text from word lists prepared at ingestion
+   * (`PreparedObservation.searchVector`; PostgreSQL), which ingestion then computes where it maps
+   * spans (an ingest worker). A record without them gets them in the store.
+   */
+  readonly searchVectorsAtIngest?: boolean;
+
+  /**
    * True when concurrent `insertObservations` calls share one transaction (SQLite's group commit):
    * ingestion may then write a request in chunks as they are mapped, and the chunks still commit
    * together. False when every call is its own transaction (PostgreSQL), where chunks would

@@ -104,7 +104,15 @@ export function registerIngestRoutes(app: SightlineApp, deps: RouteDeps): void {
       const writes = new ChunkWrites((records) => deps.store.insertObservations(projectId, records));
       const pricing = await deps.pricing.snapshotFor(projectId);
       // The body is this request's alone: a worker thread may take its memory instead of a copy.
-      const request = { format, body, contentEncoding: c.req.header("content-encoding"), maxBodyBytes: deps.maxBodyBytes, pricing, detachable: true };
+      const request = {
+        format,
+        body,
+        contentEncoding: c.req.header("content-encoding"),
+        maxBodyBytes: deps.maxBodyBytes,
+        pricing,
+        detachable: true,
+        searchVector: deps.store.searchVectorsAtIngest === true,
+      };
       const onChunk = deps.store.groupsConcurrentWrites ? (chunk: PreparedObservation[]) => writes.add(chunk) : undefined;
       const { records, reasons } = await deps.ingestDecoder.decode(request, onChunk).catch(async (error: unknown) => {
         await writes.settled();

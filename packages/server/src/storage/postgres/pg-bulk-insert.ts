@@ -2,8 +2,7 @@ import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { OBSERVATION_COLUMNS } from "../sqlite/observation-row.js";
-import { PG_OBSERVATION_TYPES } from "./pg-rows.js";
+import { PG_OBSERVATION_COLUMNS, PG_OBSERVATION_TYPES } from "./pg-rows.js";
 import type { PgObservationRow } from "./pg-rows.js";
 
 /** How observation rows reach the table. */
@@ -17,7 +16,7 @@ export interface BulkInsert {
 /** The bulk insert methods (see `createBulkInsert`). */
 export type BulkInsertMethod = "copy" | "unnest";
 
-const COLUMN_LIST = OBSERVATION_COLUMNS.join(", ");
+const COLUMN_LIST = PG_OBSERVATION_COLUMNS.join(", ");
 
 /** Creates the bulk insert for a method. */
 export function createBulkInsert(method: BulkInsertMethod): BulkInsert {
@@ -30,13 +29,13 @@ class UnnestBulkInsert implements BulkInsert {
   private readonly text: string;
 
   constructor() {
-    const arrays = OBSERVATION_COLUMNS.map((column, i) => `$${i + 1}::${PG_OBSERVATION_TYPES[column]}[]`);
+    const arrays = PG_OBSERVATION_COLUMNS.map((column, i) => `$${i + 1}::${PG_OBSERVATION_TYPES[column]}[]`);
     this.text = `INSERT INTO observations (${COLUMN_LIST}) SELECT * FROM unnest(${arrays.join(", ")})`;
   }
 
   async insert(client: pg.ClientBase, rows: readonly PgObservationRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const columns: unknown[][] = OBSERVATION_COLUMNS.map(() => new Array<unknown>(rows.length));
+    const columns: unknown[][] = PG_OBSERVATION_COLUMNS.map(() => new Array<unknown>(rows.length));
     rows.forEach((row, r) => {
       for (let c = 0; c < columns.length; c++) (columns[c] as unknown[])[r] = row.values[c];
     });

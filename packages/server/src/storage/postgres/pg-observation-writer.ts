@@ -147,7 +147,6 @@ export class PgObservationWriter {
       });
     }
     await this.bulk.insert(client, rows);
-    await this.queueForSearch(client, projectId, rows, new Set(replaced.map(([id, traceId]) => copyKey(traceId, id))));
     // The metrics rollups of these hours are out of date until the rollup job recomputes them.
     const hours = new Set(records.map((record) => record.startTimeNs / HOUR_NS));
     await client.query({
@@ -160,29 +159,6 @@ export class PgObservationWriter {
     // Last: counter rows are the only row locks that transactions of unrelated traces share.
     await counters.flush(client, projectId);
     return { written: records.length, traceIds: changed };
-  }
-
-  /**
-   * Queues the rows for the full-text indexer: those with text, and replaced ones (their old text
-   * must go even when the new copy has none). The indexer computes the tsvectors later.
-   */
-  private async queueForSearch(client: pg.ClientBase, projectId: string, rows: readonly PgObservationRow[], replaced: Set<string>): Promise<void> {
-    const traceIds: unknown[] = [];
-    const ids: unknown[] = [];
-    const starts: unknown[] = [];
-    for (const row of rows) {
-      const [, traceId, id, , , , startNs] = row.values;
-      if (!row.hasText && !replaced.has(copyKey(traceId as string, id as string))) continue;
-      traceIds.push(traceId);
-      ids.push(id);
-      starts.push(startNs);
-    }
-    if (ids.length === 0) return;
-    await client.query({
-      name: "search-queue-add",
-      text: "INSERT INTO search_queue (project_id, trace_id, id, start_ns) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int8[])",
-      values: [projectId, traceIds, ids, starts],
-    });
   }
 
   private async readStates(client: pg.ClientBase, projectId: string, traceIds: string[]): Promise<Map<string, TraceState>> {

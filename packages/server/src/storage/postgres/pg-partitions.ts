@@ -20,7 +20,7 @@ export function dayOf(ns: bigint): bigint {
   return ns >= 0n ? ns / NS_PER_DAY : -((-ns + NS_PER_DAY - 1n) / NS_PER_DAY);
 }
 
-/** The partition table name of a day, e.g. `observations_d20260101` (`observation_search_d20260101` for full text). */
+/** The partition table name of a day, e.g. `observations_d20260101`. */
 export function partitionName(day: bigint, table: PartitionedTable = "observations"): string {
   const date = new Date(Number(day) * 86_400_000);
   const yyyy = String(date.getUTCFullYear()).padStart(4, "0");
@@ -29,11 +29,11 @@ export function partitionName(day: bigint, table: PartitionedTable = "observatio
   return `${table}_d${yyyy}${mm}${dd}`;
 }
 
-/** The tables partitioned by day: observations and their full-text rows. */
-export type PartitionedTable = "observations" | "observation_search";
+/** The tables partitioned by day. */
+export type PartitionedTable = "observations";
 
 /** Every partitioned table, in the order their partitions are created and dropped. */
-export const PARTITIONED_TABLES: readonly PartitionedTable[] = ["observations", "observation_search"];
+export const PARTITIONED_TABLES: readonly PartitionedTable[] = ["observations"];
 
 /**
  * Creates the daily partitions of `observations` on demand, before the ingest transaction that

@@ -110,11 +110,6 @@ export class PgRetention {
       values: [projectId, ids, minStart, maxStart],
     });
     countRemoved(counters, removed.rows);
-    await client.query({
-      name: "retention-delete-search",
-      text: "DELETE FROM observation_search WHERE project_id = $1 AND trace_id = ANY($2::text[]) AND start_ns >= $3 AND start_ns <= $4",
-      values: [projectId, ids, minStart, maxStart],
-    });
     counters.bump(COUNTER.traces, -deleted.rows.length);
     for (const row of deleted.rows) for (const tag of row["tags"] as string[]) counters.bump(COUNTER.tag(tag), -1);
     await this.groups.apply(client, projectId, deleted.rows.map((row) => ({ old: summaryOfRow(row), next: null })));

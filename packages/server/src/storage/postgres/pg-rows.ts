@@ -1,5 +1,6 @@
 import type { TraceRecord } from "../records.js";
 import type { PreparedObservation } from "../prepared-observation.js";
+import { searchVectorOfStored } from "./pg-lexemes.js";
 import type { DerivedTrace } from "../trace-derivation.js";
 import { OBSERVATION_COLUMNS } from "../sqlite/observation-row.js";
 import { traceRecordFromRow } from "../record-rows.js";
@@ -11,11 +12,11 @@ import type { Row } from "../record-rows.js";
  * differences are the PostgreSQL types (BOOLEAN, BIGINT, TEXT[]) and the `search` tsvector.
  */
 
-/** The observation columns written per row, in order: the shared columns plus the search text. */
-export const PG_OBSERVATION_COLUMNS = [...OBSERVATION_COLUMNS] as const;
+/** The observation columns written per row, in order: the shared columns plus the search words. */
+export const PG_OBSERVATION_COLUMNS = [...OBSERVATION_COLUMNS, "search"] as const;
 
 /** The PostgreSQL type of each column of `PG_OBSERVATION_COLUMNS`, for `unnest($n::type[])`. */
-export const PG_OBSERVATION_TYPES: Record<(typeof OBSERVATION_COLUMNS)[number], string> = {
+export const PG_OBSERVATION_TYPES: Record<(typeof PG_OBSERVATION_COLUMNS)[number], string> = {
   project_id: "text",
   trace_id: "text",
   id: "text",
@@ -48,6 +49,7 @@ export const PG_OBSERVATION_TYPES: Record<(typeof OBSERVATION_COLUMNS)[number], 
   scope: "text",
   created_at_ms: "int8",
   cost_explanation: "text",
+  search: "tsvector",
 };
 
 const INT8_MAX = 9_223_372_036_854_775_807n;
@@ -63,10 +65,9 @@ export function pgText(value: string): string {
   return value.includes("\u0000") ? value.replaceAll("\u0000", "\uFFFD") : value;
 }
 
-/** One row to write: the column values (in `PG_OBSERVATION_COLUMNS` order), and whether it has text to index. */
+/** One row to write: the column values, in `PG_OBSERVATION_COLUMNS` order. */
 export interface PgObservationRow {
   values: unknown[];
-  hasText: boolean;
 }
 
 const TEXT_COLUMNS = (["input", "output", "trace_input", "trace_output"] as const).map((c) => OBSERVATION_COLUMNS.indexOf(c));
@@ -86,7 +87,9 @@ export function pgObservationRow(projectId: string, observation: PreparedObserva
   values[IS_APP_ROOT] = values[IS_APP_ROOT] === 1;
   const promptVersion = values[PROMPT_VERSION];
   values[PROMPT_VERSION] = typeof promptVersion === "number" && Number.isFinite(promptVersion) ? promptVersion : null;
-  return { values, hasText: TEXT_COLUMNS.some((i) => values[i] !== null) };
+  // The words prepared at ingestion, else found here from the stored JSON (records written directly).
+  values.push(observation.searchVector !== undefined ? observation.searchVector : searchVectorOfStored(TEXT_COLUMNS.map((i) => values[i] as string | null)));
+  return { values };
 }
 
 /** The `traces` columns of a `TraceRecord`; input and output come from the observation that supplies them. */

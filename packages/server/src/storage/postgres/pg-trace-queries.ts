@@ -3,8 +3,7 @@ import type { StoredObservation, TraceRecord } from "../records.js";
 import type { Page, TraceQuery } from "../trace-store.js";
 import { OBSERVATION_SELECT, observationFromRow } from "../sqlite/observation-row.js";
 import { PG_TRACE_SELECT, pgTraceFromRow } from "./pg-rows.js";
-import { SEARCH_CONFIG, toTsQuery } from "./pg-search.js";
-import type { PgSearchIndexer } from "./pg-search-indexer.js";
+import { searchQueryOf } from "./pg-lexemes.js";
 import { COUNTER, readCounter } from "./pg-project-counters.js";
 import { withClient } from "./pg-transaction.js";
 import { PgWhere, pgPage, pgPageMeta } from "./pg-where.js";
@@ -20,9 +19,6 @@ export const PG_SEARCH_WINDOW = 10_000;
 
 const INT8_MIN = -9_223_372_036_854_775_808n;
 
-/** Queued observations a search indexes first if the background indexer is behind, so fresh data is findable. */
-export const PG_SEARCH_CATCH_UP_ROWS = 50_000;
-
 const ORDER_COLUMNS: Record<NonNullable<TraceQuery["orderBy"]>["field"], string> = {
   timestamp: "t.start_ns",
   name: "t.name",
@@ -37,15 +33,12 @@ type Row = Record<string, unknown>;
 /**
  * Trace reads. The `traces` row holds every aggregate, so no list aggregates observations; the
  * newest-first list walks `traces(project_id, start_ns, id)`, other filters their indexes, tags the
- * GIN index on `tags`; a search indexes what is still queued for the project, collects the traces
- * of the newest matching observations (`searchHits`) and filters by them. NULLs sort first
+ * GIN index on `tags`; a search collects the traces of the newest matching observations
+ * (`searchHits`, through the GIN index of the observations' words) and filters by them. NULLs sort first
  * ascending, as in SQLite.
  */
 export class PgTraceQueries {
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly indexer: PgSearchIndexer,
-  ) {}
+  constructor(private readonly pool: pg.Pool) {}
 
   /** A page of traces, newest first unless `orderBy` says otherwise. */
   async list(projectId: string, query: TraceQuery): Promise<Page<TraceRecord>> {
@@ -53,12 +46,12 @@ export class PgTraceQueries {
     const where = new PgWhere();
     const project = where.param(projectId);
     const search = query.search ?? "";
-    const tsQuery = search.trim() === "" ? null : toTsQuery(search);
+    const searching = search.trim() !== "";
+    const tsQuery = searching ? searchQueryOf(search) : null;
+    // Search text without a single word (only punctuation) matches no observation.
+    if (searching && tsQuery === null) return { data: [], meta: pgPageMeta(page, limit, 0) };
     where.add(`t.project_id = ${project}`);
-    if (tsQuery !== null) {
-      await this.indexer.flush(projectId, PG_SEARCH_CATCH_UP_ROWS);
-      where.add("t.id = ANY(?::text[])", await this.searchHits(projectId, tsQuery));
-    }
+    if (tsQuery !== null) where.add("t.id = ANY(?::text[])", await this.searchHits(projectId, tsQuery));
     const tags = [...new Set(query.tags ?? [])];
     if (tags.length > 0) where.add("t.tags @> ?::text[]", tags);
     if (query.userId !== undefined) where.add("t.user_id = ?", query.userId);
@@ -98,15 +91,15 @@ export class PgTraceQueries {
       try {
         const boundary = await client.query<{ start_ns: bigint }>({
           name: "search-window",
-          text: "SELECT start_ns FROM observation_search WHERE project_id = $1 ORDER BY start_ns DESC OFFSET $2 LIMIT 1",
+          text: "SELECT start_ns FROM observations WHERE project_id = $1 ORDER BY start_ns DESC OFFSET $2 LIMIT 1",
           values: [projectId, PG_SEARCH_WINDOW - 1],
         });
         const from = boundary.rows[0]?.start_ns;
         await client.query("SET LOCAL enable_bitmapscan = off");
         const recent = await client.query<{ trace_id: string }>({
           name: "search-recent",
-          text: `SELECT s.trace_id FROM observation_search s
-            WHERE s.project_id = $1 AND s.start_ns >= $2 AND s.search @@ to_tsquery('${SEARCH_CONFIG}', $3)
+          text: `SELECT s.trace_id FROM observations s
+            WHERE s.project_id = $1 AND s.start_ns >= $2 AND s.search @@ $3::tsquery
             ORDER BY s.start_ns DESC LIMIT $4`,
           values: [projectId, from ?? INT8_MIN, tsQuery, PG_SEARCH_MATCH_CAP],
         });
@@ -122,7 +115,7 @@ export class PgTraceQueries {
     if (hits !== null) return [...new Set(hits.map((row) => row.trace_id))];
     const all = await this.pool.query<{ trace_id: string }>({
       name: "search-all",
-      text: `SELECT s.trace_id FROM observation_search s WHERE s.project_id = $1 AND s.search @@ to_tsquery('${SEARCH_CONFIG}', $2)
+      text: `SELECT s.trace_id FROM observations s WHERE s.project_id = $1 AND s.search @@ $2::tsquery
         ORDER BY s.start_ns DESC LIMIT $3`,
       values: [projectId, tsQuery, PG_SEARCH_MATCH_CAP],
     });

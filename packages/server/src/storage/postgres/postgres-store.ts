@@ -4,7 +4,6 @@ import type { BulkInsertMethod } from "./pg-bulk-insert.js";
 import { createPool, parsePostgresUrl } from "./pg-connection.js";
 import { DEFAULT_PARTITION_OPTIONS, PartitionManager } from "./pg-partitions.js";
 import type { PartitionOptions } from "./pg-partitions.js";
-import type { PgSearchIndexerOptions } from "./pg-search-indexer.js";
 import { PostgresTraceStore } from "./postgres-trace-store.js";
 
 /** Options of `openPostgresStore`. */
@@ -21,10 +20,8 @@ export interface PostgresStoreOptions {
   bulkInsert?: BulkInsertMethod;
   /** Which days get their own partition. Default `DEFAULT_PARTITION_OPTIONS`. */
   partitions?: PartitionOptions;
-  /** The background full-text indexer. */
-  fullText?: PgSearchIndexerOptions;
-  /** Errors of the background indexer and rollup job (logged by the server; they keep retrying). */
-  onIndexerError?: (error: unknown) => void;
+  /** Errors of the background metrics rollup job (logged by the server; it keeps retrying). */
+  onBackgroundError?: (error: unknown) => void;
   /**
    * How often this process looks for dirty metrics rollup hours to recompute (one process at a
    * time does). Default `DEFAULT_PG_ROLLUP_INTERVAL_MILLIS`; `flushIndex` does it at once.
@@ -71,8 +68,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     partitions,
     createBulkInsert(options.bulkInsert ?? DEFAULT_PG_BULK_INSERT),
     maxConnections + 1,
-    options.fullText,
-    options.onIndexerError,
+    options.onBackgroundError,
     options.metricsRollupIntervalMillis,
   );
 }

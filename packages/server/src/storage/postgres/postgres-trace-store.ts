@@ -26,9 +26,7 @@ import { PgObservationWriter } from "./pg-observation-writer.js";
 import type { PartitionManager } from "./pg-partitions.js";
 import { PgProjectKeyQueries } from "./pg-project-key-queries.js";
 import { PgRetention } from "./pg-retention.js";
-import { PgSearchIndexer } from "./pg-search-indexer.js";
 import { PgHourlyRollups } from "./pg-hourly-rollups.js";
-import type { PgSearchIndexerOptions } from "./pg-search-indexer.js";
 import { migratePostgres } from "./pg-schema.js";
 import { PgSessionUserQueries } from "./pg-session-user-queries.js";
 import { PgTraceQueries } from "./pg-trace-queries.js";
@@ -46,6 +44,8 @@ export class PostgresTraceStore implements TraceStore {
   readonly kind = "postgres";
   /** Every `insertObservations` is its own transaction. */
   readonly groupsConcurrentWrites = false;
+  /** Ingestion finds each observation's search words where it maps spans (`pg-lexemes.ts`). */
+  readonly searchVectorsAtIngest = true;
   private readonly writer: PgObservationWriter;
   private readonly traces: PgTraceQueries;
   private readonly observations: PgObservationQueries;
@@ -55,7 +55,6 @@ export class PostgresTraceStore implements TraceStore {
   private readonly modelPrices: PgModelPriceQueries;
   private readonly costRecompute: PgCostRecompute;
   private readonly metrics: PgMetricsQueries;
-  private readonly indexer: PgSearchIndexer;
   private readonly rollups: PgHourlyRollups;
   private closed = false;
   /** The bulk insert method in use (`copy` or `unnest`). */
@@ -70,14 +69,12 @@ export class PostgresTraceStore implements TraceStore {
     bulk: BulkInsert,
     /** Retries of an idempotent call on a broken connection: one more than the pool can hold idle. */
     private readonly brokenConnectionRetries = 11,
-    searchOptions: PgSearchIndexerOptions = {},
-    onIndexerError: (error: unknown) => void = () => {},
+    onBackgroundError: (error: unknown) => void = () => {},
     rollupIntervalMillis?: number,
   ) {
     this.bulkInsertMethod = bulk.method;
     this.writer = new PgObservationWriter(bulk);
-    this.indexer = new PgSearchIndexer(pool, searchOptions, onIndexerError);
-    this.traces = new PgTraceQueries(pool, this.indexer);
+    this.traces = new PgTraceQueries(pool);
     this.observations = new PgObservationQueries(pool);
     this.groups = new PgSessionUserQueries(pool);
     this.keys = new PgProjectKeyQueries(pool);
@@ -85,14 +82,13 @@ export class PostgresTraceStore implements TraceStore {
     this.modelPrices = new PgModelPriceQueries(pool);
     this.costRecompute = new PgCostRecompute(pool);
     this.metrics = new PgMetricsQueries(pool);
-    this.rollups = new PgHourlyRollups(pool, rollupIntervalMillis, onIndexerError);
+    this.rollups = new PgHourlyRollups(pool, rollupIntervalMillis, onBackgroundError);
   }
 
-  /** Migrates the schema, then starts the background full-text indexer and the metrics rollup job (which need their tables). */
+  /** Migrates the schema, then starts the metrics rollup job (which needs its tables). */
   async migrate(): Promise<void> {
     await this.run(() => withClient(this.pool, (client) => migratePostgres(client, this.target.schema)));
     if (this.closed) return;
-    this.indexer.start();
     this.rollups.start();
   }
 
@@ -226,31 +222,23 @@ export class PostgresTraceStore implements TraceStore {
   }
 
   /**
-   * Makes every stored observation searchable now (the indexer otherwise catches up within ~200 ms)
-   * and brings the metrics rollups of hours that are over up to date (otherwise within seconds).
+   * Brings the metrics rollups of hours that are over up to date (otherwise within seconds). Full
+   * text needs nothing: every row carries its words, searchable once committed.
    */
   async flushIndex(): Promise<void> {
-    await this.run(() => this.indexer.flush());
     await this.run(() => this.rollups.flush());
   }
 
-  /** Observations stored but not yet in the full-text index (of every project and process). */
-  async indexBacklog(): Promise<number> {
-    return this.run(() => this.indexer.backlog());
-  }
-
+  /** Always 0: the words of an observation are indexed in the transaction that stores it. */
   async searchBacklog(): Promise<number> {
-    return this.indexBacklog();
+    if (this.closed) throw new Error("The store is closed.");
+    return 0;
   }
 
-  /**
-   * Stops the indexer (what it has not indexed stays queued for the next run or another process),
-   * waits for calls in flight and closes the pool. Idempotent.
-   */
+  /** Stops the rollup job, waits for calls in flight and closes the pool. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.indexer.stop();
     await this.rollups.stop();
     await this.pool.end();
   }
