@@ -7,6 +7,7 @@ import type { ObservationRecord, PostgresTraceStore, TraceStore } from "@sightli
 import { BASE_NS, hexId, observation, randomBatches, realisticTrace, seededRandom, shuffled, withoutWriteTimes } from "./support/store-fixtures.js";
 import { PG_REQUIRED, TEST_PG_URL, dropSchema, freshSchema, openTestPostgresStore, postgresUnreachable } from "./support/postgres.js";
 import { TcpProxy } from "./support/tcp-proxy.js";
+import { downgradePgToSchema5, downgradePgToSchema6 } from "./support/postgres-downgrade.js";
 
 const PROJECT = "project-a";
 const OTHER = "project-b";
@@ -195,6 +196,38 @@ describe("PostgresTraceStore", { skip }, () => {
       assert.equal(await store.searchBacklog(), 0);
     });
 
+    it("migrates a schema 6 database: observations by type and name, and traces by latency, without their old indexes", async () => {
+      const schema = freshSchema();
+      const first = await openPostgresStore({ url: TEST_PG_URL, maxConnections: 4, schema });
+      try {
+        await first.migrate();
+        await first.ensureProject({ id: PROJECT, name: "A" });
+        await first.insertObservations(
+          PROJECT,
+          Array.from({ length: 12 }, (_, i) =>
+            observation({ id: hexId(940 + i, 16), traceId: hexId(940 + Math.floor(i / 4), 32), name: i % 2 === 0 ? "llm" : "tool", startTimeNs: today + 40n + BigInt(i), endTimeNs: today + 40n + BigInt(i) + BigInt(i * 1000) }),
+          ),
+        );
+      } finally {
+        await first.close();
+      }
+      await admin(async (client) => {
+        await client.query(`SET search_path = "${schema}"`);
+        await downgradePgToSchema6(client);
+      });
+      const store = await openTestPostgresStore({ schema });
+      try {
+        const byName = await store.listObservations(PROJECT, { page: 1, limit: 2, name: "llm" });
+        assert.equal(byName.meta.totalItems, 6, "the name's counter was filled by the migration");
+        assert.deepEqual(byName.data.map((o) => o.id), [hexId(950, 16), hexId(948, 16)]);
+        assert.equal((await store.listObservations(PROJECT, { page: 1, limit: 2, name: "never" })).meta.totalItems, 0);
+        const byLatency = await store.listTraces(PROJECT, { page: 1, limit: 3, orderBy: { field: "latency", direction: "desc" } });
+        assert.deepEqual(byLatency.data.map((t) => t.id), [942, 941, 940].map((i) => hexId(i, 32)));
+      } finally {
+        await store.close();
+      }
+    });
+
     it("migrates schema 5's full-text tables: indexed and still-queued observations stay searchable", async () => {
       const schema = freshSchema();
       // Not the test helper: closing this one must keep its schema.
@@ -212,18 +245,7 @@ describe("PostgresTraceStore", { skip }, () => {
       // Back to schema 5: the words in observation_search (kiwi) or still queued (mango).
       await admin(async (client) => {
         await client.query(`SET search_path = "${schema}"`);
-        await client.query(`
-          CREATE TABLE observation_search (project_id TEXT COLLATE "C" NOT NULL, trace_id TEXT COLLATE "C" NOT NULL, id TEXT COLLATE "C" NOT NULL,
-            start_ns BIGINT NOT NULL, search TSVECTOR NOT NULL) PARTITION BY RANGE (start_ns);
-          CREATE TABLE observation_search_default PARTITION OF observation_search DEFAULT;
-          CREATE TABLE search_queue (seq BIGSERIAL PRIMARY KEY, project_id TEXT COLLATE "C" NOT NULL, trace_id TEXT COLLATE "C" NOT NULL,
-            id TEXT COLLATE "C" NOT NULL, start_ns BIGINT NOT NULL);
-          INSERT INTO observation_search SELECT project_id, trace_id, id, start_ns, search FROM observations WHERE id = '${hexId(921, 16)}';
-          INSERT INTO search_queue (project_id, trace_id, id, start_ns) SELECT project_id, trace_id, id, start_ns FROM observations WHERE id = '${hexId(922, 16)}';
-          DROP INDEX observations_search;
-          ALTER TABLE observations DROP COLUMN search;
-          UPDATE sightline_schema_version SET version = 5;
-        `);
+        await downgradePgToSchema5(client, [hexId(921, 16)], [hexId(922, 16)]);
       });
       const store = await openTestPostgresStore({ schema });
       try {

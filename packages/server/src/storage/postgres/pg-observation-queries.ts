@@ -12,9 +12,10 @@ type Row = Record<string, unknown>;
 const ID_CHUNK = 500;
 
 /**
- * Observation reads, newest first. Type, name and time filters walk their
- * `(project_id, column, start_ns)` index in every partition (merged in order, so a first page
- * reads a few rows per partition); a non-default level uses the partial level index; user and
+ * Observation reads, newest first. Type, name and time filters walk the covering
+ * `observations_metrics (project_id, start_ns) INCLUDE (type, name, ...)` index newest first in
+ * every partition (merged in order) and check type and name in it; a type or name the project never
+ * stored is answered by its counter; a non-default level uses the partial level index; user and
  * session filters are trace-level facts, resolved through the trace indexes.
  */
 export class PgObservationQueries {
@@ -23,6 +24,10 @@ export class PgObservationQueries {
   /** A page of observations matching every given filter. */
   async list(projectId: string, query: ObservationQuery): Promise<Page<StoredObservation>> {
     const { page, limit, offset } = pgPage(query);
+    // A type or name the project has never stored: answered by its counter, not by walking the index.
+    for (const counter of [query.type === undefined ? null : COUNTER.type(query.type), query.name === undefined ? null : COUNTER.name(query.name)]) {
+      if (counter !== null && (await readCounter(this.pool, projectId, counter)) === 0) return { data: [], meta: pgPageMeta(page, limit, 0) };
+    }
     const where = new PgWhere().add("o.project_id = ?", projectId);
     if (query.traceId !== undefined) where.add("o.trace_id = ?", query.traceId);
     if (query.type !== undefined) where.add("o.type = ?", query.type);
@@ -55,6 +60,7 @@ export class PgObservationQueries {
     const filters = Object.entries(query).filter(([key, value]) => key !== "page" && key !== "limit" && value !== undefined);
     if (filters.length === 0) return readCounter(this.pool, projectId, COUNTER.observations);
     if (filters.length === 1 && query.type !== undefined) return readCounter(this.pool, projectId, COUNTER.type(query.type));
+    if (filters.length === 1 && query.name !== undefined) return readCounter(this.pool, projectId, COUNTER.name(query.name));
     if (filters.length === 1 && query.level !== undefined) return readCounter(this.pool, projectId, COUNTER.level(query.level));
     return null;
   }

@@ -31,8 +31,9 @@ interface TraceState {
 interface CurrentCopy {
   contribution: ObservationContribution;
   createdAtMs: number;
-  /** Type and level, for the per-type and per-level counters. */
+  /** Type, name and level, for the per-type, per-name and per-level counters. */
   type: string;
+  name: string;
   level: string;
 }
 
@@ -84,9 +85,10 @@ export class PgObservationWriter {
     const stored = await this.readStoredCopies(client, projectId, byTrace, states);
     const nowMs = Date.now();
     const counters = new PgCounterDeltas();
-    const count = (copy: { type: string; level: string }, delta: 1 | -1) => {
+    const count = (copy: { type: string; name: string; level: string }, delta: 1 | -1) => {
       counters.bump(COUNTER.observations, delta);
       counters.bump(COUNTER.type(copy.type), delta);
+      counters.bump(COUNTER.name(copy.name), delta);
       counters.bump(COUNTER.level(copy.level), delta);
     };
 
@@ -116,7 +118,7 @@ export class PgObservationWriter {
         } else if (!sameContribution(previous.contribution, contribution) && !replaceContribution(aggregate, previous.contribution, contribution)) {
           recompute = true;
         }
-        current.set(record.id, { contribution, createdAtMs: previous?.createdAtMs ?? nowMs, type: record.type, level: record.level });
+        current.set(record.id, { contribution, createdAtMs: previous?.createdAtMs ?? nowMs, type: record.type, name: record.name, level: record.level });
         finals.set(record.id, record);
       }
       for (const [id, record] of finals) {
@@ -215,6 +217,7 @@ export class PgObservationWriter {
           contribution,
           createdAtMs: Number(row["created_at_ms"]),
           type: row["type"] as string,
+          name: row["name"] as string,
           level: row["level"] as string,
           startTimes: [contribution.startNs],
         });

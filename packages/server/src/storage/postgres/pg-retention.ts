@@ -102,11 +102,11 @@ export class PgRetention {
       if ((row["max_start_ns"] as bigint) > maxStart) maxStart = row["max_start_ns"] as bigint;
     }
     const counters = new PgCounterDeltas();
-    const removed = await client.query<{ type: string; level: string; n: bigint }>({
+    const removed = await client.query<RemovedGroup>({
       name: "retention-delete-observations",
       text: `WITH gone AS (DELETE FROM observations WHERE project_id = $1 AND trace_id = ANY($2::text[]) AND start_ns >= $3 AND start_ns <= $4
-          RETURNING type, level)
-        SELECT type, level, count(*)::int8 AS n FROM gone GROUP BY type, level`,
+          RETURNING type, name, level)
+        SELECT type, name, level, count(*)::int8 AS n FROM gone GROUP BY type, name, level`,
       values: [projectId, ids, minStart, maxStart],
     });
     countRemoved(counters, removed.rows);
@@ -138,8 +138,8 @@ export class PgRetention {
         if (other.rows.length > 0) return false;
         const day = (BigInt(upper) - NS_PER_DAY) / NS_PER_DAY;
         const counters = new PgCounterDeltas();
-        const counts = await client.query<{ type: string; level: string; n: bigint }>(
-          `SELECT type, level, count(*)::int8 AS n FROM ${name} WHERE project_id = $1 GROUP BY type, level`,
+        const counts = await client.query<RemovedGroup>(
+          `SELECT type, name, level, count(*)::int8 AS n FROM ${name} WHERE project_id = $1 GROUP BY type, name, level`,
           [projectId],
         );
         countRemoved(counters, counts.rows);
@@ -156,11 +156,20 @@ export class PgRetention {
   }
 }
 
-/** Subtracts removed observations (grouped by type and level) from the counters. */
-function countRemoved(counters: PgCounterDeltas, rows: ReadonlyArray<{ type: string; level: string; n: bigint }>): void {
-  for (const { type, level, n } of rows) {
+/** Observations removed, grouped by type, name and level. */
+interface RemovedGroup {
+  type: string;
+  name: string;
+  level: string;
+  n: bigint;
+}
+
+/** Subtracts removed observations from the counters. */
+function countRemoved(counters: PgCounterDeltas, rows: readonly RemovedGroup[]): void {
+  for (const { type, name, level, n } of rows) {
     counters.bump(COUNTER.observations, -Number(n));
     counters.bump(COUNTER.type(type), -Number(n));
+    counters.bump(COUNTER.name(name), -Number(n));
     counters.bump(COUNTER.level(level), -Number(n));
   }
 }

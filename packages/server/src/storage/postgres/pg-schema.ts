@@ -275,6 +275,27 @@ const MIGRATIONS: readonly string[] = [
   ALTER FUNCTION observations_rollup_mark_deleted() SET search_path FROM CURRENT;
   ALTER FUNCTION observations_rollup_mark_updated() SET search_path FROM CURRENT;
   `,
+  // 7: fewer indexes on the acknowledgement path, as in the SQLite store (its migrations 7 and 9).
+  // Observations lose the type and name indexes: the covering metrics index also includes name,
+  // and a type or name filter walks it newest first (per-name counters give a name filter's total).
+  // Traces lose the four indexes that sorted by latency, cost, tokens and count, each a random
+  // place per trace: traces_start includes those columns, so such a sort reads that index alone.
+  `
+  DROP INDEX observations_type;
+  DROP INDEX observations_name;
+  DROP INDEX observations_metrics;
+  CREATE INDEX observations_metrics ON observations (project_id, start_ns)
+    INCLUDE (type, name, model, level, environment, tokens, cost_pico, end_ns, completion_start_ns);
+  INSERT INTO project_counters (project_id, name, shard, count)
+    SELECT project_id, 'observations.name.' || name, 0, count(*) FROM observations GROUP BY project_id, name
+    ON CONFLICT (project_id, name, shard) DO UPDATE SET count = excluded.count;
+  DROP INDEX traces_latency;
+  DROP INDEX traces_cost;
+  DROP INDEX traces_tokens;
+  DROP INDEX traces_count;
+  DROP INDEX traces_start;
+  CREATE INDEX traces_start ON traces (project_id, start_ns, id) INCLUDE (latency_ns, total_cost_pico, total_tokens, observation_count);
+  `,
 ];
 
 /** The schema version this code writes. */
