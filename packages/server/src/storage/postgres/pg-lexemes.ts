@@ -17,6 +17,7 @@ const MAX_VECTOR_CHARS = 512_000;
 /** Most characters of text read per observation, so a huge input costs bounded time. */
 const MAX_TEXT_CHARS = 1_000_000;
 
+// eslint-disable-next-line no-control-regex -- "every character is ASCII", control characters included
 const ASCII = /^[\u0000-\u007f]*$/u;
 const ASCII_WORDS = /[a-z0-9]+/g;
 const WORDS = /[\p{L}\p{N}]+/gu;
