@@ -270,6 +270,30 @@ describe("SqliteTraceStore", () => {
     }
   });
 
+  it("indexes a row whose stored input SQLite cannot read as JSON from its text, and the rest of its batch as usual", () =>
+    withDir(async (dir) => {
+      const file = join(dir, "sightline.db");
+      const store = await openSqliteStore({ file, fullText: { intervalMillis: 3_600_000 } });
+      const raw = new Database(file);
+      try {
+        await store.ensureProject({ id: P, name: "P" });
+        await store.insertObservations(P, [
+          observation({ id: "1".repeat(16), traceId: "a".repeat(32), input: { text: "pelican" } }),
+          observation({ id: "2".repeat(16), traceId: "b".repeat(32), input: { text: "heron" } }),
+        ]);
+        // Written by hand: the API never stores anything but JSON.
+        raw.prepare("UPDATE observations SET input = 'flamingo, not JSON {' WHERE id = ?").run("2".repeat(16));
+        await store.flushIndex();
+        const search = async (text: string) => (await store.listTraces(P, { page: 1, limit: 5, search: text })).data.map((t) => t.id);
+        assert.deepEqual(await search("flamingo"), ["b".repeat(32)]);
+        assert.deepEqual(await search("pelican"), ["a".repeat(32)]);
+        assert.equal((await store.getObservation(P, "2".repeat(16)))?.traceId, "b".repeat(32));
+      } finally {
+        raw.close();
+        await store.close();
+      }
+    }));
+
   it("refuses a database written by a newer schema", () =>
     withDir(async (dir) => {
       const file = join(dir, "sightline.db");

@@ -1,4 +1,4 @@
-import { JsonText } from "../../mapping/json-text.js";
+import { parsedTexts, valueTexts } from "../value-text.js";
 
 /**
  * Full-text words for the PostgreSQL store, made in JavaScript. PostgreSQL's own parser
@@ -32,30 +32,6 @@ export function wordsOf(text: string): string[] {
   return words.some((word) => word.length > MAX_WORD_CHARS) ? words.filter((word) => word.length <= MAX_WORD_CHARS) : words;
 }
 
-/** The strings, numbers and booleans of JSON values (not object keys), at most `MAX_TEXT_CHARS` of them. */
-function textOf(values: readonly unknown[]): string {
-  const parts: string[] = [];
-  let budget = MAX_TEXT_CHARS;
-  const stack: unknown[] = [...values].reverse();
-  while (stack.length > 0 && budget > 0) {
-    let item = stack.pop();
-    if (item instanceof JsonText) item = item.value();
-    if (typeof item === "string") {
-      const text = item.length > budget ? item.slice(0, budget) : item;
-      budget -= text.length;
-      parts.push(text);
-    } else if (typeof item === "number" || typeof item === "boolean" || typeof item === "bigint") {
-      parts.push(String(item));
-    } else if (Array.isArray(item)) {
-      for (let i = item.length - 1; i >= 0; i--) stack.push(item[i]);
-    } else if (typeof item === "object" && item !== null) {
-      const nested = Object.values(item);
-      for (let i = nested.length - 1; i >= 0; i--) stack.push(nested[i]);
-    }
-  }
-  return parts.join(" ");
-}
-
 /**
  * The distinct words of observation values (input, output, explicit trace input and output: JSON
  * values, strings inside `JsonText` included) as a tsvector literal, or null when there are none.
@@ -66,7 +42,7 @@ function textOf(values: readonly unknown[]): string {
  * @example searchVectorOf([{ role: "user", content: "Where is my refund?" }]) === "'user' 'where' 'is' 'my' 'refund'"
  */
 export function searchVectorOf(values: readonly unknown[]): string | null {
-  const distinct = new Set(wordsOf(textOf(values)));
+  const distinct = new Set(wordsOf(valueTexts(values, MAX_TEXT_CHARS).join(" ")));
   if (distinct.size === 0) return null;
   let words = [...distinct];
   let size = 0;
@@ -100,14 +76,5 @@ export function searchQueryOf(text: string): string | null {
 
 /** `searchVectorOf` the stored JSON texts of an observation (a text that is not JSON counts as a string). */
 export function searchVectorOfStored(jsonTexts: ReadonlyArray<string | null>): string | null {
-  const values: unknown[] = [];
-  for (const text of jsonTexts) {
-    if (text === null) continue;
-    try {
-      values.push(JSON.parse(text.length > MAX_TEXT_CHARS * 2 ? text.slice(0, MAX_TEXT_CHARS) : text));
-    } catch {
-      values.push(text);
-    }
-  }
-  return searchVectorOf(values);
+  return searchVectorOf(parsedTexts(jsonTexts, MAX_TEXT_CHARS));
 }

@@ -1,6 +1,7 @@
 import type { Database, Statement } from "better-sqlite3";
 import { SEARCH_SCHEMA, projectKeyOf } from "./search-schema.js";
 import { searchWrite } from "./search-write.js";
+import { parsedTexts, valueTexts } from "../value-text.js";
 
 /** Options of the full-text indexer. */
 export interface FtsIndexerOptions {
@@ -153,12 +154,8 @@ export class FtsIndexer {
       // SQLite refused one row's JSON (no stored row should hold anything but JSON): index them one by one from their text.
       const rows = this.rowText.all(after, upTo) as IndexRow[];
       for (const row of rows) {
-        const parts: string[] = [];
-        for (const field of TEXT_FIELDS) {
-          const text = row[field];
-          if (text !== null) collectText(text, parts);
-        }
-        this.insertText.run(row.row_id, parts.join("\n"), row.id, projectKeyOf(row.project_id), row.trace_row);
+        const texts = valueTexts(parsedTexts(TEXT_FIELDS.map((field) => row[field]), MAX_INDEXED_CHARS), MAX_INDEXED_CHARS);
+        this.insertText.run(row.row_id, texts.join("\n"), row.id, projectKeyOf(row.project_id), row.trace_row);
       }
       return rows.length;
     }
@@ -179,32 +176,4 @@ interface IndexRow {
 interface RequeuedRow {
   row_id: bigint;
   version: bigint;
-}
-
-/** Appends the words of stored text: the strings, numbers and booleans of JSON; other text as it is. */
-function collectText(json: string, into: string[]): void {
-  let value: unknown;
-  try {
-    value = JSON.parse(json.length > MAX_INDEXED_CHARS * 2 ? json.slice(0, MAX_INDEXED_CHARS) : json);
-  } catch {
-    into.push(json.slice(0, MAX_INDEXED_CHARS));
-    return;
-  }
-  let budget = MAX_INDEXED_CHARS;
-  const stack: unknown[] = [value];
-  while (stack.length > 0 && budget > 0) {
-    const item = stack.pop();
-    if (typeof item === "string") {
-      const piece = item.length > budget ? item.slice(0, budget) : item;
-      into.push(piece);
-      budget -= piece.length;
-    } else if (typeof item === "number" || typeof item === "boolean") {
-      into.push(String(item));
-    } else if (Array.isArray(item)) {
-      for (let i = item.length - 1; i >= 0; i--) stack.push(item[i]);
-    } else if (typeof item === "object" && item !== null) {
-      const values = Object.values(item);
-      for (let i = values.length - 1; i >= 0; i--) stack.push(values[i]);
-    }
-  }
 }

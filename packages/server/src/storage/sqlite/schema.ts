@@ -352,19 +352,25 @@ export const TRACE_SORT_INDEX = "traces_start_sort";
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
- * Applies the migrations the database has not seen, each in its own transaction. Idempotent.
- * Refuses a database written by a newer version rather than guessing at its schema.
+ * Applies the migrations a database (`schema`: `main` or an attached one) has not seen, each in its
+ * own transaction, recording the version in its `user_version`. Idempotent. Refuses a database
+ * written by a newer version rather than guessing at its schema (`what` names it in the message).
  */
-export function migrateSchema(db: Database): void {
-  const current = Number(db.pragma("user_version", { simple: true }));
-  if (current > SCHEMA_VERSION) {
-    throw new Error(`The database schema is version ${current}, newer than this Sightline (${SCHEMA_VERSION}); upgrade Sightline.`);
+export function applyMigrations(db: Database, migrations: readonly string[], schema: string, what: string): void {
+  const current = Number(db.pragma(`${schema}.user_version`, { simple: true }));
+  if (current > migrations.length) {
+    throw new Error(`${what} is version ${current}, newer than this Sightline (${migrations.length}); upgrade Sightline.`);
   }
-  for (let version = current; version < SCHEMA_VERSION; version++) {
-    const sql = MIGRATIONS[version] ?? "";
+  for (let version = current; version < migrations.length; version++) {
+    const sql = migrations[version] ?? "";
     db.transaction(() => {
       db.exec(sql);
-      db.pragma(`user_version = ${version + 1}`);
+      db.pragma(`${schema}.user_version = ${version + 1}`);
     }).immediate();
   }
+}
+
+/** Applies the main database's migrations (see `applyMigrations`). */
+export function migrateSchema(db: Database): void {
+  applyMigrations(db, MIGRATIONS, "main", "The database schema");
 }

@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { applyMigrations } from "./schema.js";
 
 /**
  * The schema name the search database is attached under, on every connection that uses it: its
@@ -99,15 +100,5 @@ export function attachSearch(db: Database, file: string): void {
     db.pragma(`${SEARCH_SCHEMA}.journal_mode = WAL`);
     db.pragma(`${SEARCH_SCHEMA}.synchronous = NORMAL`);
   }
-  const current = Number(db.pragma(`${SEARCH_SCHEMA}.user_version`, { simple: true }));
-  if (current > SEARCH_SCHEMA_VERSION) {
-    throw new Error(`The search database is version ${current}, newer than this Sightline (${SEARCH_SCHEMA_VERSION}); upgrade Sightline.`);
-  }
-  for (let version = current; version < SEARCH_SCHEMA_VERSION; version++) {
-    const sql = SEARCH_MIGRATIONS[version] ?? "";
-    db.transaction(() => {
-      db.exec(sql);
-      db.pragma(`${SEARCH_SCHEMA}.user_version = ${version + 1}`);
-    }).immediate();
-  }
+  applyMigrations(db, SEARCH_MIGRATIONS, SEARCH_SCHEMA, "The search database");
 }
