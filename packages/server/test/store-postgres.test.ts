@@ -196,6 +196,44 @@ describe("PostgresTraceStore", { skip }, () => {
       assert.equal(await store.searchBacklog(), 0);
     });
 
+    it("finds words only older observations hold, beyond the newest window: a rare word, its prefix, an absent word, and a word past the match cap", async () => {
+      const searchStore = await openTestPostgresStore();
+      try {
+        await searchStore.ensureProject({ id: PROJECT, name: "A" });
+        // 12,000 one-span traces over the last 40 days; the newest 10,000 (PG_SEARCH_WINDOW) say only "filler".
+        const total = 12_000;
+        const startOf = (i: number) => today - 40n * DAY + (BigInt(i) * 40n * DAY) / BigInt(total);
+        const rare = new Set([3, 701, 1_901]);
+        const text = (i: number) => (rare.has(i) ? "filler ozelot" : i < 2_000 && i % 2 === 0 ? "filler tapir" : "filler");
+        for (let from = 0; from < total; from += 1_000) {
+          await searchStore.insertObservations(
+            PROJECT,
+            Array.from({ length: 1_000 }, (_, k) => from + k).map((i) =>
+              observation({ id: hexId(50_000 + i, 16), traceId: hexId(50_000 + i, 32), startTimeNs: startOf(i), endTimeNs: startOf(i) + 1_000n, input: text(i) }),
+            ),
+          );
+        }
+        const found = async (words: string, limit = 5) => (await searchStore.listTraces(PROJECT, { page: 1, limit, search: words })).data.map((t) => t.id);
+        const newestRare = [1_901, 701, 3].map((i) => hexId(50_000 + i, 32));
+        assert.deepEqual(await found("ozelot"), newestRare, "every match of a rare old word, newest first");
+        assert.deepEqual(await found("ozel"), newestRare, "the last word as a prefix");
+        assert.deepEqual(await found("ozelot "), newestRare, "a finished word");
+        assert.deepEqual(await found("zebra"), [], "an absent word");
+        // tapir: 1,000 old matches, all found; with filler it is the same set.
+        const tapir = Array.from({ length: 1_000 }, (_, k) => 1_998 - 2 * k).map((i) => hexId(50_000 + i, 32));
+        assert.deepEqual(await found("tapir", 100), tapir.slice(0, 100));
+        assert.deepEqual(await found("filler tapi", 100), tapir.slice(0, 100));
+        const all = await searchStore.listTraces(PROJECT, { page: 1, limit: 100, search: "tapir" });
+        assert.equal(all.meta.totalItems, 1_000);
+        // filler: in every row, so the newest window alone holds the cap (2,000 matches).
+        const filler = await searchStore.listTraces(PROJECT, { page: 1, limit: 3, search: "filler" });
+        assert.deepEqual(filler.data.map((t) => t.id), [11_999, 11_998, 11_997].map((i) => hexId(50_000 + i, 32)));
+        assert.equal(filler.meta.totalItems, 2_000);
+      } finally {
+        await searchStore.close();
+      }
+    });
+
     it("migrates a schema 6 database: observations by type and name, and traces by latency, without their old indexes", async () => {
       const schema = freshSchema();
       const first = await openPostgresStore({ url: TEST_PG_URL, maxConnections: 4, schema });

@@ -5,7 +5,8 @@ import { OBSERVATION_SELECT, observationFromRow } from "../sqlite/observation-ro
 import { PG_TRACE_SELECT, pgTraceFromRow } from "./pg-rows.js";
 import { searchQueryOf } from "./pg-lexemes.js";
 import { COUNTER, readCounter } from "./pg-project-counters.js";
-import { withClient } from "./pg-transaction.js";
+import { inTransaction } from "./pg-transaction.js";
+import { HOUR_NS } from "../metrics-rollup.js";
 import { PgWhere, pgPage, pgPageMeta } from "./pg-where.js";
 
 /**
@@ -79,47 +80,63 @@ export class PgTraceQueries {
   }
 
   /**
-   * The traces of the newest `PG_SEARCH_MATCH_CAP` observations matching the query. A common word
-   * is answered by walking the newest `PG_SEARCH_WINDOW` observations backwards in time (bitmap
-   * scans off, so PostgreSQL cannot collect every match of a word it underestimates, as it does for
-   * prefixes): when that window holds the cap, those are exactly the newest matches. Otherwise the
-   * word is rare enough for the GIN index to collect all its matches cheaply.
+   * The traces of the newest `PG_SEARCH_MATCH_CAP` observations matching the query, in one
+   * transaction (one snapshot):
+   *
+   * 1. The newest `PG_SEARCH_WINDOW` observations are walked backwards in time with bitmap scans
+   *    off: a common word reaches the cap there at once, where collecting its every match through
+   *    the GIN index would read them all.
+   * 2. Otherwise every match in that window is known, and older matches come from the GIN index
+   *    (plain index scans off), in time ranges below the window that start at an hour and double,
+   *    until the cap or the oldest observation. Left to itself, PostgreSQL walks the time index
+   *    backwards with the words as a filter whenever it overestimates a word, as it always does for
+   *    a prefix (`refu:*`): a rare or absent word then reads every row (seconds at 1M).
    */
   private async searchHits(projectId: string, tsQuery: string): Promise<string[]> {
-    const hits = await withClient(this.pool, async (client) => {
-      await client.query("BEGIN");
-      try {
-        const boundary = await client.query<{ start_ns: bigint }>({
-          name: "search-window",
-          text: "SELECT start_ns FROM observations WHERE project_id = $1 ORDER BY start_ns DESC OFFSET $2 LIMIT 1",
-          values: [projectId, PG_SEARCH_WINDOW - 1],
-        });
-        const from = boundary.rows[0]?.start_ns;
-        await client.query("SET LOCAL enable_bitmapscan = off");
-        const recent = await client.query<{ trace_id: string }>({
+    const hits = await inTransaction(this.pool, async (client) => {
+      const boundary = await client.query<{ start_ns: bigint }>({
+        name: "search-window",
+        text: "SELECT start_ns FROM observations WHERE project_id = $1 ORDER BY start_ns DESC OFFSET $2 LIMIT 1",
+        values: [projectId, PG_SEARCH_WINDOW - 1],
+      });
+      const from = boundary.rows[0]?.start_ns;
+      await client.query("SET LOCAL enable_bitmapscan = off");
+      const found = (
+        await client.query<{ trace_id: string }>({
           name: "search-recent",
           text: `SELECT s.trace_id FROM observations s
             WHERE s.project_id = $1 AND s.start_ns >= $2 AND s.search @@ $3::tsquery
             ORDER BY s.start_ns DESC LIMIT $4`,
           values: [projectId, from ?? INT8_MIN, tsQuery, PG_SEARCH_MATCH_CAP],
+        })
+      ).rows;
+      // The window covers the whole project, or holds the cap: exact.
+      if (from === undefined || found.length >= PG_SEARCH_MATCH_CAP) return found;
+      const oldest = (
+        await client.query<{ start_ns: bigint | null }>({
+          name: "search-oldest",
+          text: "SELECT min(start_ns) AS start_ns FROM observations WHERE project_id = $1",
+          values: [projectId],
+        })
+      ).rows[0]?.start_ns;
+      await client.query("SET LOCAL enable_bitmapscan = on");
+      await client.query("SET LOCAL enable_indexscan = off");
+      let to = from;
+      for (let span = HOUR_NS; oldest !== null && oldest !== undefined && to > oldest && found.length < PG_SEARCH_MATCH_CAP; span *= 2n) {
+        const lower = to - span < oldest ? oldest : to - span;
+        const older = await client.query<{ trace_id: string }>({
+          name: "search-older",
+          text: `SELECT s.trace_id FROM observations s
+            WHERE s.project_id = $1 AND s.start_ns >= $2 AND s.start_ns < $3 AND s.search @@ $4::tsquery
+            ORDER BY s.start_ns DESC LIMIT $5`,
+          values: [projectId, lower, to, tsQuery, PG_SEARCH_MATCH_CAP - found.length],
         });
-        await client.query("COMMIT");
-        // The window covers the whole project, or holds the cap: exact.
-        if (from === undefined || recent.rows.length >= PG_SEARCH_MATCH_CAP) return recent.rows;
-        return null;
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw error;
+        found.push(...older.rows);
+        to = lower;
       }
+      return found;
     });
-    if (hits !== null) return [...new Set(hits.map((row) => row.trace_id))];
-    const all = await this.pool.query<{ trace_id: string }>({
-      name: "search-all",
-      text: `SELECT s.trace_id FROM observations s WHERE s.project_id = $1 AND s.search @@ $2::tsquery
-        ORDER BY s.start_ns DESC LIMIT $3`,
-      values: [projectId, tsQuery, PG_SEARCH_MATCH_CAP],
-    });
-    return [...new Set(all.rows.map((row) => row.trace_id))];
+    return [...new Set(hits.map((row) => row.trace_id))];
   }
 
   /** The total from a counter when the query filters by nothing or by one tag only. */
