@@ -96,6 +96,7 @@ export type { ClassPrice, ClassPrices, CostExplanation, ClassCost, PriceOrigin, 
 export { RECOMPUTE_CHUNK_OBSERVATIONS } from "./storage/cost-recompute.js";
 export type { CostRecomputeFilter, CostRecomputeResult, Repricer } from "./storage/cost-recompute.js";
 export { normalizeEnvironment, DEFAULT_ENVIRONMENT } from "./mapping/environment.js";
+export { MAX_IDENTIFIER_CHARS, boundIdentifier } from "./mapping/identifier.js";
 export { MAX_JSON_DEPTH } from "./mapping/json-value.js";
 export { MAX_FLATTENED_INDEX, MAX_FLATTENED_DEPTH } from "./mapping/flattened-keys.js";
 

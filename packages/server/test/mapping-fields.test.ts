@@ -2,7 +2,7 @@
 // environment/version/release, level and status, completion start, model, parameters, prompt, roots.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mapSpan, normalizeEnvironment } from "@sightline/server";
+import { MAX_IDENTIFIER_CHARS, boundIdentifier, mapSpan, normalizeEnvironment } from "@sightline/server";
 import type { AttributeMap } from "@sightline/server";
 import { SightlineAttributes as A } from "@sightline/core";
 import { END_NS, PARENT_ID, SPAN_ID, START_NS, TRACE_ID, event, sdkSpan, span } from "./fixtures/mapping/span-factory.js";
@@ -280,5 +280,54 @@ describe("prompt", () => {
     assert.deepEqual([vercel.promptName, vercel.promptVersion], ["vp", 5]);
     assert.equal(vercel.metadata.langfusePrompt, undefined, "the prompt is a field, not metadata");
     assert.deepEqual([map({}).promptName, map({}).promptVersion], [null, null]);
+  });
+});
+
+describe("identifier lengths", () => {
+  const long = (c: string) => c.repeat(5_000);
+
+  it("cuts a longer value to MAX_IDENTIFIER_CHARS with a visible mark, keeps a value of that length, and never splits a surrogate pair", () => {
+    assert.equal(MAX_IDENTIFIER_CHARS, 200);
+    const exact = "u".repeat(200);
+    assert.equal(boundIdentifier(exact), exact);
+    const cut = boundIdentifier(long("a"));
+    assert.equal(cut, `${"a".repeat(199)}…`);
+    // 198 code units, then an emoji (a surrogate pair) would end at 200: the pair is dropped whole.
+    const emoji = boundIdentifier(`${"b".repeat(198)}😀${long("c")}`);
+    assert.equal(emoji, `${"b".repeat(198)}…`);
+    assert.ok(!/[\uD800-\uDBFF]…$/.test(emoji));
+  });
+
+  it("cuts every identifier a span carries: names, user and session, model, version, release, prompt and each tag", () => {
+    const o = map(
+      {
+        [A.TRACE_NAME]: long("n"),
+        [A.TRACE_USER_ID]: long("u"),
+        [A.TRACE_SESSION_ID]: long("s"),
+        [A.OBSERVATION_MODEL]: long("m"),
+        [A.VERSION]: long("v"),
+        [A.RELEASE]: long("r"),
+        [A.OBSERVATION_PROMPT_NAME]: long("p"),
+        [A.OBSERVATION_PROMPT_VERSION]: 1,
+        [A.TRACE_TAGS]: [`${long("t")}1`, `${long("t")}2`, "short"],
+      },
+      { name: long("o") },
+    );
+    const cut = (c: string) => `${c.repeat(199)}…`;
+    assert.equal(o.name, cut("o"));
+    assert.equal(o.model, cut("m"));
+    assert.equal(o.version, cut("v"));
+    assert.equal(o.promptName, cut("p"));
+    assert.equal(o.trace.name, cut("n"));
+    assert.equal(o.trace.userId, cut("u"));
+    assert.equal(o.trace.sessionId, cut("s"));
+    assert.equal(o.trace.version, cut("v"));
+    assert.equal(o.trace.release, cut("r"));
+    assert.deepEqual(o.trace.tags, [cut("t"), "short"], "two tags equal once cut are one tag");
+  });
+
+  it("leaves values of ordinary length alone", () => {
+    const o = map({ [A.TRACE_USER_ID]: "user-42", [A.TRACE_TAGS]: ["a", "b"], [A.OBSERVATION_MODEL]: "gpt-4o" }, { name: "llm-call" });
+    assert.deepEqual([o.name, o.model, o.trace.userId, o.trace.tags], ["llm-call", "gpt-4o", "user-42", ["a", "b"]]);
   });
 });

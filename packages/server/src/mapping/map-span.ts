@@ -4,6 +4,7 @@ import type { ObservationRecord, TraceContribution } from "../storage/records.js
 import { LangfuseCompat } from "./convention-keys.js";
 import { readCostDetails } from "./cost.js";
 import { readDeployment } from "./environment.js";
+import { MAX_IDENTIFIER_CHARS, boundIdentifier, boundOptional } from "./identifier.js";
 import type { Deployment } from "./environment.js";
 import { inferObservationType } from "./infer-type.js";
 import type { JsonReading } from "./json-text.js";
@@ -75,23 +76,23 @@ export function mapSpan(span: DecodedSpan, options: MapSpanOptions = {}): Observ
     id: span.spanId,
     traceId: span.traceId,
     parentObservationId: span.parentSpanId !== undefined && span.parentSpanId !== "" ? span.parentSpanId : null,
-    name,
+    name: boundIdentifier(name),
     type,
     startTimeNs: span.startTimeUnixNano,
     endTimeNs: span.endTimeUnixNano > 0n ? span.endTimeUnixNano : null,
     completionStartTimeNs,
     level,
     statusMessage,
-    version: deployment.version,
+    version: boundOptional(deployment.version),
     environment: deployment.environment,
     input: io.input,
     output: io.output,
     metadata,
-    model,
+    model: boundOptional(model),
     modelParameters,
     usageDetails,
     costDetails,
-    promptName,
+    promptName: boundOptional(promptName),
     promptVersion,
     isAppRoot,
     trace: traceContribution(traceFields, traceMetadata, deployment),
@@ -125,9 +126,14 @@ function isRoot(span: DecodedSpan, attrs: SpanAttributes): boolean {
 /** What the span says about its trace: only what it states (absent fields say nothing). */
 function traceContribution(fields: TraceFields, metadata: Record<string, unknown>, deployment: Deployment): TraceContribution {
   const out: TraceContribution = fields;
+  // Identifiers are cut to what every index can hold (identifier.ts); cut tags that become equal are one tag.
+  if (out.name !== undefined) out.name = boundIdentifier(out.name);
+  if (out.userId !== undefined) out.userId = boundIdentifier(out.userId);
+  if (out.sessionId !== undefined) out.sessionId = boundIdentifier(out.sessionId);
+  if (out.tags !== undefined && out.tags.some((tag) => tag.length > MAX_IDENTIFIER_CHARS)) out.tags = [...new Set(out.tags.map(boundIdentifier))];
   if (Object.keys(metadata).length > 0) out.metadata = metadata;
-  if (deployment.release !== null) out.release = deployment.release;
-  if (deployment.version !== null) out.version = deployment.version;
+  if (deployment.release !== null) out.release = boundIdentifier(deployment.release);
+  if (deployment.version !== null) out.version = boundIdentifier(deployment.version);
   if (deployment.environmentGiven) out.environment = deployment.environment;
   return out;
 }

@@ -44,9 +44,11 @@ async function makeKey(store: TraceStore, projectId: string, name: string): Prom
   return { projectId, keyId: key.record.id, publicKey: key.publicKey, secretKey: key.secretKey, authorization: basicAuth(key.publicKey, key.secretKey) };
 }
 
-/** A fresh harness; `config` goes to `createApp`. */
-export async function createHarness(config: { maxBodyBytes?: number; authCacheTtlMillis?: number; nowMs?: () => number } = {}): Promise<Harness> {
-  const store = await openSqliteStore({ file: ":memory:" });
+/** A fresh harness; `config` goes to `createApp`. Its store is a new in-memory SQLite one unless `store` (migrated, closed by `close`) is given. */
+export async function createHarness(
+  config: { maxBodyBytes?: number; authCacheTtlMillis?: number; nowMs?: () => number; store?: TraceStore } = {},
+): Promise<Harness> {
+  const store = config.store ?? (await openSqliteStore({ file: ":memory:" }));
   await store.migrate();
   const keyA = await makeKey(store, "default", "Default project");
   const keyB = await makeKey(store, "team-b", "Team B");
