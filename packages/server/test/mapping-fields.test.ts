@@ -326,6 +326,12 @@ describe("identifier lengths", () => {
     assert.deepEqual(o.trace.tags, [cut("t"), "short"], "two tags equal once cut are one tag");
   });
 
+  it("replaces NUL characters in identifiers and the status message with U+FFFD, and keeps tags that then differ apart", () => {
+    assert.equal(boundIdentifier("a\u0000b"), "a\uFFFDb");
+    const o = map({ [A.TRACE_USER_ID]: "u\u0000", [A.TRACE_TAGS]: ["t\u0000", "t"], [A.OBSERVATION_STATUS_MESSAGE]: "bad\u0000" }, { name: "n\u0000" });
+    assert.deepEqual([o.name, o.trace.userId, o.trace.tags, o.statusMessage], ["n\uFFFD", "u\uFFFD", ["t\uFFFD", "t"], "bad\uFFFD"]);
+  });
+
   it("leaves values of ordinary length alone", () => {
     const o = map({ [A.TRACE_USER_ID]: "user-42", [A.TRACE_TAGS]: ["a", "b"], [A.OBSERVATION_MODEL]: "gpt-4o" }, { name: "llm-call" });
     assert.deepEqual([o.name, o.model, o.trace.userId, o.trace.tags], ["llm-call", "gpt-4o", "user-42", ["a", "b"]]);

@@ -47,6 +47,16 @@ export function withoutNul(name: string, value: string): string {
 }
 
 /**
+ * A path parameter as given (decoded), refused with a 400 `invalid_path` when it holds a NUL
+ * character, for the reason `withoutNul` gives; a missing one is "".
+ */
+export function pathParam(c: { req: { param(name: string): string | undefined } }, name: string): string {
+  const value = c.req.param(name) ?? "";
+  if (value.includes("\u0000")) throw new HttpError(400, "invalid_path", `${name} must not contain a NUL character (\\u0000), got ${JSON.stringify(value)}.`);
+  return value;
+}
+
+/**
  * Typed, validated access to a request's query string. Every accessor throws a 400 `invalid_query`
  * that names the parameter, the value and what was expected; absent or empty parameters are undefined.
  */

@@ -12,14 +12,24 @@ export const MAX_IDENTIFIER_CHARS = 200;
 const CUT_MARK = "…";
 
 /**
- * `value` when it has at most {@link MAX_IDENTIFIER_CHARS} characters (UTF-16 code units);
- * otherwise its start, never split inside a surrogate pair, followed by "…", in that many.
+ * `value` with each NUL character (U+0000) replaced by U+FFFD: PostgreSQL's text cannot hold it, and
+ * a plain-text column or a JSON value read as `jsonb` with one would fail the whole batch.
+ */
+export function replaceNul(value: string): string {
+  return value.replaceAll("\u0000", "\uFFFD");
+}
+
+/**
+ * `value` (NUL characters replaced, `replaceNul`) when it has at most {@link MAX_IDENTIFIER_CHARS}
+ * characters (UTF-16 code units); otherwise its start, never split inside a surrogate pair, followed
+ * by "…", in that many.
  *
  * @example
  * boundIdentifier("user-42"); // "user-42"
  * boundIdentifier("x".repeat(500)).length; // 200, ending in "…"
  */
 export function boundIdentifier(value: string): string {
+  if (value.includes("\u0000")) value = replaceNul(value);
   if (value.length <= MAX_IDENTIFIER_CHARS) return value;
   let end = MAX_IDENTIFIER_CHARS - CUT_MARK.length;
   const last = value.charCodeAt(end - 1);

@@ -4,7 +4,7 @@ import type { ObservationRecord, TraceContribution } from "../storage/records.js
 import { LangfuseCompat } from "./convention-keys.js";
 import { readCostDetails } from "./cost.js";
 import { readDeployment } from "./environment.js";
-import { MAX_IDENTIFIER_CHARS, boundIdentifier, boundOptional } from "./identifier.js";
+import { MAX_IDENTIFIER_CHARS, boundIdentifier, boundOptional, replaceNul } from "./identifier.js";
 import type { Deployment } from "./environment.js";
 import { inferObservationType } from "./infer-type.js";
 import type { JsonReading } from "./json-text.js";
@@ -82,7 +82,7 @@ export function mapSpan(span: DecodedSpan, options: MapSpanOptions = {}): Observ
     endTimeNs: span.endTimeUnixNano > 0n ? span.endTimeUnixNano : null,
     completionStartTimeNs,
     level,
-    statusMessage,
+    statusMessage: statusMessage === null ? null : replaceNul(statusMessage),
     version: boundOptional(deployment.version),
     environment: deployment.environment,
     input: io.input,
@@ -130,7 +130,7 @@ function traceContribution(fields: TraceFields, metadata: Record<string, unknown
   if (out.name !== undefined) out.name = boundIdentifier(out.name);
   if (out.userId !== undefined) out.userId = boundIdentifier(out.userId);
   if (out.sessionId !== undefined) out.sessionId = boundIdentifier(out.sessionId);
-  if (out.tags !== undefined && out.tags.some((tag) => tag.length > MAX_IDENTIFIER_CHARS)) out.tags = [...new Set(out.tags.map(boundIdentifier))];
+  if (out.tags !== undefined && out.tags.some((tag) => tag.length > MAX_IDENTIFIER_CHARS || tag.includes("\u0000"))) out.tags = [...new Set(out.tags.map(boundIdentifier))];
   if (Object.keys(metadata).length > 0) out.metadata = metadata;
   if (deployment.release !== null) out.release = boundIdentifier(deployment.release);
   if (deployment.version !== null) out.version = boundIdentifier(deployment.version);

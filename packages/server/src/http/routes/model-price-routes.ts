@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { AppEnv, RouteDeps, SightlineApp } from "../app-env.js";
 import { HttpError } from "../http-error.js";
 import { readJsonObject } from "../json-body.js";
+import { pathParam } from "../query-params.js";
 import { modelPriceToApi, parseModelPriceBody, parseRecomputeBody } from "../model-price-body.js";
 import { requireAuth } from "../require-auth.js";
 import { requireUiAccess } from "../ui/ui-access.js";
@@ -30,7 +31,7 @@ export function registerModelPriceRoutes(app: SightlineApp, deps: RouteDeps, acc
   const auth = requireAuth(deps.authenticator);
   const ui = requireUiAccess(access, deps.store);
   const projectParam = async (c: Context<AppEnv>): Promise<string> => {
-    const projectId = c.req.param("projectId") ?? "";
+    const projectId = pathParam(c, "projectId");
     if (!(await deps.store.listProjects()).some((p) => p.id === projectId)) {
       throw new HttpError(404, "project_not_found", `No project ${JSON.stringify(projectId.slice(0, 100))}.`);
     }
@@ -55,7 +56,7 @@ export function registerModelPriceRoutes(app: SightlineApp, deps: RouteDeps, acc
     });
     app.delete(`${base}/:id`, guard, async (c) => {
       const projectId = await project(c);
-      const id = c.req.param("id") ?? "";
+      const id = pathParam(c, "id");
       if (!(await deps.store.deleteModelPrice(projectId, id))) {
         throw new HttpError(404, "model_not_found", `No custom model price ${JSON.stringify(id.slice(0, 100))} in this project.`);
       }
@@ -65,7 +66,7 @@ export function registerModelPriceRoutes(app: SightlineApp, deps: RouteDeps, acc
   }
 
   app.get("/api/public/models/:id", auth, async (c) => {
-    const id = c.req.param("id");
+    const id = pathParam(c, "id");
     const price = (await deps.store.listModelPrices(c.get("auth").projectId)).find((p) => p.id === id);
     if (price === undefined) throw new HttpError(404, "model_not_found", `No custom model price ${JSON.stringify(id.slice(0, 100))} in this project.`);
     return c.json(modelPriceToApi(price));

@@ -4,7 +4,7 @@ import type { ObservationQuery } from "../../storage/trace-store.js";
 import type { RouteDeps, SightlineApp } from "../app-env.js";
 import { observationToApi } from "../api-shapes.js";
 import { HttpError } from "../http-error.js";
-import { QueryParams } from "../query-params.js";
+import { QueryParams, pathParam } from "../query-params.js";
 import { requireAuth } from "../require-auth.js";
 import { normalizeIdParam } from "./trace-routes.js";
 
@@ -43,7 +43,7 @@ export function registerObservationRoutes(app: SightlineApp, deps: RouteDeps): v
   });
 
   app.get("/api/public/observations/:observationId", auth, async (c) => {
-    const id = normalizeIdParam(c.req.param("observationId"));
+    const id = normalizeIdParam(pathParam(c, "observationId"));
     const observation = await deps.store.getObservation(c.get("auth").projectId, id);
     if (observation === null) {
       throw new HttpError(404, "observation_not_found", `No observation ${JSON.stringify(id)} in this project.`);

@@ -2,7 +2,7 @@ import type { SessionQuery } from "../../storage/trace-store.js";
 import type { RouteDeps, SightlineApp } from "../app-env.js";
 import { sessionToApi, userToApi } from "../api-shapes.js";
 import { HttpError } from "../http-error.js";
-import { QueryParams } from "../query-params.js";
+import { QueryParams, pathParam } from "../query-params.js";
 import { requireAuth } from "../require-auth.js";
 
 /** Parses the sessions and users listings' query string. */
@@ -26,14 +26,14 @@ export function registerSessionRoutes(app: SightlineApp, deps: RouteDeps): void 
   });
 
   app.get("/api/public/sessions/:sessionId", auth, async (c) => {
-    const sessionId = c.req.param("sessionId");
+    const sessionId = pathParam(c, "sessionId");
     const found = await deps.store.getSession(c.get("auth").projectId, sessionId);
     if (found === null) throw new HttpError(404, "session_not_found", `No session ${JSON.stringify(sessionId)} in this project.`);
     return c.json(sessionToApi(found.session, found.traces));
   });
 
   app.delete("/api/public/sessions/:sessionId", auth, async (c) => {
-    const sessionId = c.req.param("sessionId");
+    const sessionId = pathParam(c, "sessionId");
     const deletedTraces = await deps.store.deleteSession(c.get("auth").projectId, sessionId);
     if (deletedTraces === 0) throw new HttpError(404, "session_not_found", `No session ${JSON.stringify(sessionId)} in this project.`);
     return c.json({ message: "Session deleted successfully", deletedTraces });

@@ -4,7 +4,7 @@ import type { TraceQuery, TraceStore } from "../../storage/trace-store.js";
 import type { RouteDeps, SightlineApp } from "../app-env.js";
 import { traceToApi } from "../api-shapes.js";
 import { HttpError } from "../http-error.js";
-import { QueryParams } from "../query-params.js";
+import { QueryParams, pathParam } from "../query-params.js";
 import { requireAuth } from "../require-auth.js";
 
 /** Fields `orderBy` accepts on the trace list. */
@@ -82,14 +82,14 @@ export function registerTraceRoutes(app: SightlineApp, deps: RouteDeps): void {
 
   app.get("/api/public/traces/:traceId", auth, async (c) => {
     const { projectId } = c.get("auth");
-    const traceId = normalizeIdParam(c.req.param("traceId"));
+    const traceId = normalizeIdParam(pathParam(c, "traceId"));
     const trace = await deps.store.getTrace(projectId, traceId);
     if (trace === null) throw new HttpError(404, "trace_not_found", `No trace ${JSON.stringify(traceId)} in this project.`);
     return c.json(traceToApi(trace, await deps.store.getTraceObservations(projectId, traceId)));
   });
 
   app.delete("/api/public/traces/:traceId", auth, async (c) => {
-    const traceId = normalizeIdParam(c.req.param("traceId"));
+    const traceId = normalizeIdParam(pathParam(c, "traceId"));
     const deleted = await deps.store.deleteTrace(c.get("auth").projectId, traceId);
     if (!deleted) throw new HttpError(404, "trace_not_found", `No trace ${JSON.stringify(traceId)} in this project.`);
     return c.json({ message: "Trace deleted successfully" });

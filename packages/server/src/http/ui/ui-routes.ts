@@ -7,6 +7,7 @@ import { createApiKey } from "../api-keys.js";
 import { observationToApi, traceToApi } from "../api-shapes.js";
 import { readJsonObject } from "../json-body.js";
 import { HttpError } from "../http-error.js";
+import { pathParam } from "../query-params.js";
 import { normalizeIdParam } from "../routes/trace-routes.js";
 import { structureOf, treeColumns } from "./trace-tree-columns.js";
 import type { UiAccess } from "./ui-access.js";
@@ -90,7 +91,7 @@ export function registerUiRoutes(app: SightlineApp, deps: RouteDeps, access: UiA
   });
 
   const projectParam = async (c: Context<AppEnv>): Promise<string> => {
-    const projectId = c.req.param("projectId") ?? "";
+    const projectId = pathParam(c, "projectId");
     if (!(await deps.store.listProjects()).some((p) => p.id === projectId)) {
       throw new HttpError(404, "project_not_found", `No project ${JSON.stringify(projectId.slice(0, 100))}.`);
     }
@@ -112,7 +113,7 @@ export function registerUiRoutes(app: SightlineApp, deps: RouteDeps, access: UiA
 
   app.delete("/api/ui/projects/:projectId/keys/:keyId", ui, async (c) => {
     const projectId = await projectParam(c);
-    const keyId = c.req.param("keyId");
+    const keyId = pathParam(c, "keyId");
     if (!(await deps.authenticator.revoke(projectId, keyId))) {
       throw new HttpError(404, "api_key_not_found", `No API key ${JSON.stringify(keyId.slice(0, 100))} in project ${JSON.stringify(projectId)}.`);
     }
@@ -139,7 +140,7 @@ export function registerUiRoutes(app: SightlineApp, deps: RouteDeps, access: UiA
 
   app.get("/api/ui/traces/:traceId/tree", ui, async (c) => {
     const { projectId } = c.get("auth");
-    const traceId = normalizeIdParam(c.req.param("traceId"));
+    const traceId = normalizeIdParam(pathParam(c, "traceId"));
     const trace = await deps.store.getTrace(projectId, traceId);
     if (trace === null) throw new HttpError(404, "trace_not_found", `No trace ${JSON.stringify(traceId)} in this project.`);
     const rows =
@@ -151,8 +152,8 @@ export function registerUiRoutes(app: SightlineApp, deps: RouteDeps, access: UiA
 
   app.get("/api/ui/traces/:traceId/observations/:observationId", ui, async (c) => {
     const { projectId } = c.get("auth");
-    const traceId = normalizeIdParam(c.req.param("traceId"));
-    const id = normalizeIdParam(c.req.param("observationId"));
+    const traceId = normalizeIdParam(pathParam(c, "traceId"));
+    const id = normalizeIdParam(pathParam(c, "observationId"));
     let observation = await deps.store.getObservation(projectId, id);
     // Ids are unique per trace only: if the first match belongs to another trace, look in this one.
     if (observation !== null && observation.traceId !== traceId) {

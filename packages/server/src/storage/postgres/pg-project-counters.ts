@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { COUNTER } from "../sqlite/project-counters.js";
+import { pgText } from "./pg-rows.js";
 
 /** Shards per counter: concurrent transactions pick different rows most of the time. */
 const SHARDS = 16;
@@ -33,7 +34,7 @@ export class PgCounterDeltas {
       text: `INSERT INTO project_counters AS c (project_id, name, shard, count)
         SELECT $1, u.name, $2, u.delta FROM unnest($3::text[], $4::int8[]) WITH ORDINALITY AS u(name, delta, n) ORDER BY u.n
         ON CONFLICT (project_id, name, shard) DO UPDATE SET count = c.count + excluded.count`,
-      values: [projectId, Math.floor(Math.random() * SHARDS), entries.map(([name]) => name), entries.map(([, delta]) => delta)],
+      values: [projectId, Math.floor(Math.random() * SHARDS), entries.map(([name]) => pgText(name)), entries.map(([, delta]) => delta)],
     });
   }
 }

@@ -21,8 +21,8 @@ export const DEFAULT_FTS_INTERVAL_MILLIS = 200;
  */
 export const DEFAULT_FTS_BATCH_ROWS = 2_048;
 
-/** Longest text indexed per field: search finds words in the first megabyte of a huge input. */
-const MAX_INDEXED_CHARS = 1_000_000;
+/** Longest text indexed per field, in bytes (characters in the fallback): search finds words in the first megabyte of a huge input. */
+const MAX_INDEXED_BYTES = 1_000_000;
 
 const TEXT_FIELDS = ["input", "output", "trace_input", "trace_output"] as const;
 
@@ -31,7 +31,8 @@ const TEXT_FIELDS = ["input", "output", "trace_input", "trace_output"] as const;
  * are syntax), one per line, by `json_tree` in SQLite itself (no row text crosses into JavaScript).
  */
 function columnTextSql(column: string): string {
-  return `(SELECT substr(group_concat(CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE j.atom END, char(10)), 1, ${MAX_INDEXED_CHARS})
+  // Cut as bytes: substr() of TEXT stops at a NUL character (a JSON "\u0000"), which lost the words after it.
+  return `(SELECT CAST(substr(CAST(group_concat(CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE j.atom END, char(10)) AS BLOB), 1, ${MAX_INDEXED_BYTES}) AS TEXT)
     FROM json_tree(o.${column}) j WHERE j.atom IS NOT NULL)`;
 }
 
@@ -154,7 +155,7 @@ export class FtsIndexer {
       // SQLite refused one row's JSON (no stored row should hold anything but JSON): index them one by one from their text.
       const rows = this.rowText.all(after, upTo) as IndexRow[];
       for (const row of rows) {
-        const texts = valueTexts(parsedTexts(TEXT_FIELDS.map((field) => row[field]), MAX_INDEXED_CHARS), MAX_INDEXED_CHARS);
+        const texts = valueTexts(parsedTexts(TEXT_FIELDS.map((field) => row[field]), MAX_INDEXED_BYTES), MAX_INDEXED_BYTES);
         this.insertText.run(row.row_id, texts.join("\n"), row.id, projectKeyOf(row.project_id), row.trace_row);
       }
       return rows.length;
