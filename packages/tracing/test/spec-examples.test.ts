@@ -376,8 +376,11 @@ describe("spec: Manual observations", () => {
     oneTrace(spans);
     const side = byName(spans, "manual-side-task");
     const core = byName(spans, "core-step-within-main");
-    assert.ok(hrTimeToNanoseconds(side.startTime) <= hrTimeToNanoseconds(core.startTime), "manual-side-task starts first");
-    assert.ok(hrTimeToNanoseconds(side.endTime) >= hrTimeToNanoseconds(core.endTime), "and ends after core-step-within-main");
+    // OpenTelemetry times each span with performance.now() plus an offset to Date.now() taken at the
+    // span's start (1 ms resolution), so two spans' clocks can differ by up to a millisecond.
+    const CLOCK_SLACK_NS = 2_000_000;
+    assert.ok(hrTimeToNanoseconds(side.startTime) <= hrTimeToNanoseconds(core.startTime) + CLOCK_SLACK_NS, "manual-side-task starts first");
+    assert.ok(hrTimeToNanoseconds(side.endTime) + CLOCK_SLACK_NS >= hrTimeToNanoseconds(core.endTime), "and ends after core-step-within-main");
     assert.equal(side.attributes[A.OBSERVATION_INPUT], "Data for side task");
     assert.equal(side.attributes[A.OBSERVATION_OUTPUT], "Side task completed");
     assert.equal(core.attributes[A.OBSERVATION_INPUT], "Data for core step");
