@@ -187,6 +187,8 @@ export type { IngestDecoder } from "./ingest/ingest-decoder.js";
 export { defaultIngestWorkers, MAX_INGEST_WORKERS } from "./config.js";
 export { DEFAULT_GROUP_COMMIT_MAX_ROWS } from "./storage/sqlite/group-commit.js";
 export { BACKGROUND_WAL_AUTOCHECKPOINT_PAGES, SQLITE_PAGE_SIZE_BYTES } from "./storage/sqlite/sqlite-store.js";
+export { WalCheckpointer, DEFAULT_WAL_RESTART_PAGES, WAL_RESTART_LOCK_WAIT_MILLIS } from "./storage/sqlite/wal-checkpointer.js";
+export type { CheckpointResult } from "./storage/sqlite/wal-checkpointer.js";
 export { DEFAULT_BACKGROUND_CHECKPOINT_MILLIS } from "./storage/sqlite/background-maintenance.js";
 
 // PostgreSQL store (storage/postgres/) and store errors

@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import { DEFAULT_FTS_BATCH_ROWS } from "./fts-indexer.js";
 import { DEFAULT_ROLLUP_INTERVAL_MILLIS } from "./hourly-rollups.js";
+import { DEFAULT_WAL_RESTART_PAGES } from "./wal-checkpointer.js";
 
 /** Options of the background maintenance thread. */
 export interface BackgroundMaintenanceOptions {
@@ -9,7 +10,7 @@ export interface BackgroundMaintenanceOptions {
   /** The search database file (see `search-schema.ts`). */
   searchFile: string;
   /** How often the thread checkpoints the WAL into the database file. Default `DEFAULT_BACKGROUND_CHECKPOINT_MILLIS`. */
-  checkpointIntervalMillis?: number;
+  checkpointIntervalMillis?: number | undefined;
   /** How long the thread waits for the write lock. */
   busyTimeoutMillis: number;
   /** Rows per full-text indexing transaction. Default `DEFAULT_FTS_BATCH_ROWS`. */
@@ -18,6 +19,8 @@ export interface BackgroundMaintenanceOptions {
   ftsIntervalMillis: number;
   /** How often dirty metrics rollup hours are recomputed. Default `DEFAULT_ROLLUP_INTERVAL_MILLIS`. */
   rollupIntervalMillis?: number | undefined;
+  /** The WAL size, in pages, past which a checkpoint lets the writer start the WAL over (`WalCheckpointer`). Default `DEFAULT_WAL_RESTART_PAGES`. */
+  walRestartPages?: number | undefined;
 }
 
 /** What the worker receives (`workerData`). */
@@ -29,6 +32,7 @@ export interface BackgroundWorkerData {
   readonly ftsBatchRows: number;
   readonly ftsIntervalMillis: number;
   readonly rollupIntervalMillis: number;
+  readonly walRestartPages: number;
   /** Int32Array[1]: batches waiting for the ingest writer (the thread yields while it is non-zero). */
   readonly writerState: SharedArrayBuffer;
 }
@@ -41,7 +45,8 @@ export const DEFAULT_BACKGROUND_CHECKPOINT_MILLIS = 500;
 
 /**
  * The SQLite store's second thread, with its own connections: it checkpoints the WAL of the main
- * database (PASSIVE, so the writer never waits for it), keeps the search database up to date (full
+ * database (PASSIVE, so the writer never waits for the copying, and keeping the WAL from growing
+ * without bound: `WalCheckpointer`), keeps the search database up to date (full
  * text, the id lookup, purges of deleted rows: `SearchMaintenance`) and recomputes the metrics
  * rollups, all OFF the thread that commits and acknowledges ingestion. A checkpoint copies every
  * page written since the last one into the database file and fsyncs it; done by the writer itself
@@ -69,6 +74,7 @@ export class BackgroundMaintenance {
       ftsBatchRows: options.ftsBatchRows ?? DEFAULT_FTS_BATCH_ROWS,
       ftsIntervalMillis: options.ftsIntervalMillis,
       rollupIntervalMillis: options.rollupIntervalMillis ?? DEFAULT_ROLLUP_INTERVAL_MILLIS,
+      walRestartPages: options.walRestartPages ?? DEFAULT_WAL_RESTART_PAGES,
       writerState: shared,
     };
     this.worker = new Worker(new URL("./background-worker.js", import.meta.url), { workerData: data });

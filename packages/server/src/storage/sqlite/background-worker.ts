@@ -11,6 +11,7 @@ import type { BackgroundWorkerData, BackgroundWorkerMessage } from "./background
 import { HourlyRollups } from "./hourly-rollups.js";
 import { SearchMaintenance } from "./search-maintenance.js";
 import { attachSearch } from "./search-schema.js";
+import { WalCheckpointer } from "./wal-checkpointer.js";
 
 /** Longest one indexing run holds this thread before checking for "stop", the checkpoint and the rollups. */
 const SLICE_MILLIS = 100;
@@ -44,6 +45,9 @@ db.defaultSafeIntegers(true);
 // The search database attached: indexing transactions write only it (see searchWrite), never the main file.
 attachSearch(db, data.searchFile);
 const maintenance = new SearchMaintenance(db, { batchRows: data.ftsBatchRows });
+// A second connection to the main database, only to hold the write lock for a WAL restart.
+const lock = new Database(data.file);
+const checkpointer = new WalCheckpointer(db, lock, data.walRestartPages);
 const rollups = new HourlyRollups(db);
 
 let stopping = false;
@@ -63,7 +67,7 @@ function step(): void {
   try {
     const now = performance.now();
     if (now - lastCheckpoint >= data.checkpointIntervalMillis) {
-      db.pragma("main.wal_checkpoint(PASSIVE)");
+      checkpointer.checkpoint();
       lastCheckpoint = performance.now();
     }
     // Metrics rollups of hours that are over: reading runs outside the write lock, writing is short,
@@ -88,6 +92,7 @@ parentPort?.on("message", (message: unknown) => {
   stopping = true;
   if (timer !== undefined) clearTimeout(timer);
   try {
+    lock.close();
     db.close();
   } finally {
     post({ type: "stopped" });

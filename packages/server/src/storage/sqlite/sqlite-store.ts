@@ -31,6 +31,10 @@ export interface SqliteStoreOptions {
    * ingestion. Needs a file database. Default false; the server turns it on.
    */
   backgroundThread?: boolean;
+  /** With `backgroundThread`: how often it checkpoints the WAL. Default `DEFAULT_BACKGROUND_CHECKPOINT_MILLIS`. */
+  checkpointIntervalMillis?: number;
+  /** With `backgroundThread`: the WAL size, in pages, past which its checkpoint lets the writer start the WAL over (`WalCheckpointer`). */
+  walRestartPages?: number;
   /** The full-text indexer. */
   fullText?: FtsIndexerOptions;
   /**
@@ -117,6 +121,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
             busyTimeoutMillis,
             ftsIntervalMillis: options.fullText?.intervalMillis ?? DEFAULT_FTS_INTERVAL_MILLIS,
             rollupIntervalMillis: options.metricsRollupIntervalMillis,
+            walRestartPages: options.walRestartPages,
+            checkpointIntervalMillis: options.checkpointIntervalMillis,
           },
           onError,
         )
