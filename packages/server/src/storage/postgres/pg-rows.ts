@@ -1,6 +1,7 @@
 import type { TraceRecord } from "../records.js";
 import type { PreparedObservation } from "../prepared-observation.js";
 import { searchVectorOfStored } from "./pg-lexemes.js";
+import { replaceNul } from "../../mapping/identifier.js";
 import type { DerivedTrace } from "../trace-derivation.js";
 import { OBSERVATION_COLUMNS } from "../sqlite/observation-row.js";
 import { traceRecordFromRow } from "../record-rows.js";
@@ -62,7 +63,7 @@ export function clampInt8(value: bigint): bigint {
 
 /** PostgreSQL text cannot hold NUL: it becomes U+FFFD (JSON text never holds one, JSON escapes it). */
 export function pgText(value: string): string {
-  return value.includes("\u0000") ? value.replaceAll("\u0000", "\uFFFD") : value;
+  return value.includes("\u0000") ? replaceNul(value) : value;
 }
 
 /** One row to write: the column values, in `PG_OBSERVATION_COLUMNS` order. */
