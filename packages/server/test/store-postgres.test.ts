@@ -67,6 +67,7 @@ describe("PostgresTraceStore", { skip }, () => {
         assert.equal(tables.rows[0]?.n, "1");
       } finally {
         await store.close();
+        await dropSchema(schema);
       }
     });
 
