@@ -31,15 +31,20 @@ export function valueTexts(values: readonly unknown[], maxChars: number): string
 }
 
 /**
- * The values of stored JSON texts (`null` skipped); a text that is not JSON is its own value.
- * Only the first `maxChars * 2` characters of a longer text are parsed.
+ * The values of stored JSON texts (`null` skipped); a text that is not JSON is its own value, and so
+ * is a text of more than `maxChars * 2` characters (not parsed: the cost would be unbounded, and
+ * `valueTexts` takes only its first `maxChars` anyway).
  */
 export function parsedTexts(jsonTexts: ReadonlyArray<string | null>, maxChars: number): unknown[] {
   const values: unknown[] = [];
   for (const text of jsonTexts) {
     if (text === null) continue;
+    if (text.length > maxChars * 2) {
+      values.push(text);
+      continue;
+    }
     try {
-      values.push(JSON.parse(text.length > maxChars * 2 ? text.slice(0, maxChars) : text));
+      values.push(JSON.parse(text));
     } catch {
       values.push(text);
     }

@@ -112,17 +112,19 @@ export class PgTraceQueries {
       ).rows;
       // The window covers the whole project, or holds the cap: exact.
       if (from === undefined || found.length >= PG_SEARCH_MATCH_CAP) return found;
-      const oldest = (
-        await client.query<{ start_ns: bigint | null }>({
-          name: "search-oldest",
-          text: "SELECT min(start_ns) AS start_ns FROM observations WHERE project_id = $1",
-          values: [projectId],
-        })
-      ).rows[0]?.start_ns;
+      // The window has rows, so the project has an oldest one.
+      const oldest =
+        (
+          await client.query<{ start_ns: bigint | null }>({
+            name: "search-oldest",
+            text: "SELECT min(start_ns) AS start_ns FROM observations WHERE project_id = $1",
+            values: [projectId],
+          })
+        ).rows[0]?.start_ns ?? from;
       await client.query("SET LOCAL enable_bitmapscan = on");
       await client.query("SET LOCAL enable_indexscan = off");
       let to = from;
-      for (let span = HOUR_NS; oldest !== null && oldest !== undefined && to > oldest && found.length < PG_SEARCH_MATCH_CAP; span *= 2n) {
+      for (let span = HOUR_NS; to > oldest && found.length < PG_SEARCH_MATCH_CAP; span *= 2n) {
         const lower = to - span < oldest ? oldest : to - span;
         const older = await client.query<{ trace_id: string }>({
           name: "search-older",
