@@ -74,6 +74,28 @@ describe("WalCheckpointer", () => {
     assert.equal(checkpointer.checkpoint().restartable, true, "free again: the next turn restarts");
     assert.equal(writer.prepare("SELECT count(*) FROM t").pluck().get(), 101);
   });
+
+  it("with nothing written since the WAL became restartable, leaves the write lock alone (an idle server)", () => {
+    const file = tempFile();
+    const writer = walDatabase(file);
+    const checkpointer = new WalCheckpointer(new Database(file), new Database(file), 10);
+    writePages(writer, 100);
+    assert.equal(checkpointer.checkpoint().restartable, true);
+    // Another connection holds the write lock: a checkpoint that wanted it would wait and give up.
+    const other = new Database(file);
+    other.exec("BEGIN IMMEDIATE");
+    const started = performance.now();
+    const idle = checkpointer.checkpoint();
+    assert.equal(idle.restartable, true, "still restartable: nothing was appended");
+    assert.ok(performance.now() - started < WAL_RESTART_LOCK_WAIT_MILLIS * 0.5, "it did not wait for the lock");
+    other.exec("ROLLBACK");
+    // Once written to, the WAL starts over and grows again; past the size, the lock is taken again.
+    writePages(writer, 100);
+    other.exec("BEGIN IMMEDIATE");
+    assert.equal(checkpointer.checkpoint().restartable, false, "new pages: it needs the lock again");
+    other.exec("ROLLBACK");
+    assert.equal(checkpointer.checkpoint().restartable, true);
+  });
 });
 
 describe("SQLite store WAL under sustained ingestion", () => {

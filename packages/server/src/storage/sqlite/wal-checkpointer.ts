@@ -48,14 +48,21 @@ export class WalCheckpointer {
     lock.pragma(`busy_timeout = ${WAL_RESTART_LOCK_WAIT_MILLIS}`);
   }
 
+  /**
+   * The WAL size when the last checkpoint made it restartable. Until the next write starts the WAL
+   * over, it keeps that size: an idle server then skips the rounds and the lock (nothing to copy).
+   */
+  private restartableAt = -1;
+
   /** One checkpoint (see the class). */
   checkpoint(): CheckpointResult {
     const walPages = this.passive();
     if (walPages <= this.restartPages) return { walPages, restartable: false };
+    if (walPages === this.restartableAt) return { walPages, restartable: true };
     for (let round = 0; round < CATCH_UP_ROUNDS; round++) this.passive();
     if (!this.tryLock()) return { walPages, restartable: false };
     try {
-      this.passive();
+      this.restartableAt = this.passive();
     } finally {
       this.lock.exec("ROLLBACK");
     }
