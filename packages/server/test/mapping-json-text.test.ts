@@ -44,6 +44,7 @@ describe("jsonTextOf", () => {
       "[]",
       "{}",
       '{"dup": 1, "dup": 2, "__proto__": {"x": 1}}',
+      `{"${"key ".repeat(30)}": "${"a long plain run ".repeat(60)}😀 \\n ${"é".repeat(50)}\\"", "k": "${"x".repeat(5000)}"}`,
     ]) {
       const kept = jsonTextOf(text);
       assert.ok(kept instanceof JsonText, text);
@@ -78,6 +79,11 @@ describe("jsonTextOf", () => {
       "[\ud800]",
       '["\ud800"]',
       '["\udc00 low first"]',
+      // After a long run of plain characters (skipped in one step): the same checks apply.
+      `["${"plain ".repeat(40)}\u0001 control"]`,
+      `["${"plain ".repeat(40)}\udc00 lone low"]`,
+      `["${"plain ".repeat(40)}\ud83d"]`,
+      `["${"unterminated ".repeat(40)}   `,
     ]) {
       check(text);
       assert.equal(jsonTextOf(text), undefined, JSON.stringify(text));

@@ -153,10 +153,21 @@ function scanKey(text: string, i: number, end: number): number {
   return i + 1;
 }
 
+/**
+ * A run of characters that need no look inside a JSON string: anything but the quote, the
+ * backslash, control characters and surrogates. Sticky, so `lastIndex` walks the text; the regular
+ * expression engine skips such a run several times faster than a loop over `charCodeAt`.
+ */
+const PLAIN_RUN = /[^"\\\u0000-\u001f\ud800-\udfff]*/y;
+
 /** A string starting at its opening quote; the index after the closing quote, or -1. */
 function scanString(text: string, i: number, end: number): number {
   i++;
   while (i < end) {
+    PLAIN_RUN.lastIndex = i;
+    PLAIN_RUN.test(text);
+    i = PLAIN_RUN.lastIndex;
+    if (i >= end) return -1;
     const c = text.charCodeAt(i);
     if (c === QUOTE) return i + 1;
     if (c < SPACE) return -1;
