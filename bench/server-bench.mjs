@@ -69,8 +69,8 @@ function runQueries(spans, reps) {
 function ingestTable(ingest) {
   const raw = ingest.raw.rowsPerSecond;
   const lines = [
-    "| scenario | spans/s sustained | vs raw insert | p50 / p99 / max ms, steady | p50 / p99 / max ms, whole run | requests | stored / acked spans | search index behind at the end, caught up after | goal (latency: steady) |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| scenario | spans/s sustained | vs raw insert | p50 / p99 / max ms, steady | p50 / p99 / max ms, whole run | requests | stored / acked spans | search index behind at the end, caught up after | server CPU per span | goal (latency: steady) |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const s of ingest.scenarios) {
     const goals = [];
@@ -84,11 +84,11 @@ function ingestTable(ingest) {
     const stored = `${s.storedObservations}/${s.ackedSpans}${s.storedObservations === s.ackedSpans ? "" : " !"}`;
     lines.push(
       `| proto 512 spans, c=${s.concurrency} | ${k(s.spansPerSecond)} | ${f(s.spansPerSecond / raw, 2)} | ` +
-        `${f(s.steady.p50Ms)} / ${f(s.steady.p99Ms)} / ${f(s.steady.maxMs)} | ${f(s.p50Ms)} / ${f(s.p99Ms)} / ${f(s.maxMs)} | ${s.ackedRequests} | ${stored} | ${k(s.searchBacklogAtEnd)} rows, ${f(s.searchCatchUpMs / 1000, 1)} s | ${goals.join(", ")} |`,
+        `${f(s.steady.p50Ms)} / ${f(s.steady.p99Ms)} / ${f(s.steady.maxMs)} | ${f(s.p50Ms)} / ${f(s.p99Ms)} / ${f(s.maxMs)} | ${s.ackedRequests} | ${stored} | ${k(s.searchBacklogAtEnd)} rows, ${f(s.searchCatchUpMs / 1000, 1)} s | ${f(s.serverCpuUsPerSpan)} µs | ${goals.join(", ")} |`,
     );
   }
   lines.push(
-    `| raw insert limit: better-sqlite3, same rows and indexes, 512/txn, WAL+NORMAL | ${k(raw)} rows/s | 1 | | | | ${ingest.raw.rows} rows | | |`,
+    `| raw insert limit: better-sqlite3, same rows and indexes, 512/txn, WAL+NORMAL | ${k(raw)} rows/s | 1 | | | | ${ingest.raw.rows} rows | | | |`,
   );
   return lines.join("\n");
 }

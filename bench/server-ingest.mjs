@@ -84,6 +84,7 @@ async function scenario(concurrency, durationMs) {
   const dataDir = tempDir("sightline-bench-serve-");
   const server = await startServe(dataDir);
   try {
+    const cpuAtStart = server.cpuMillis();
     const load = await runJson(LOADGEN, [server.url, PUBLIC_KEY, SECRET_KEY, String(concurrency), String(durationMs)], {
       timeoutMs: durationMs + 120_000,
     });
@@ -97,6 +98,9 @@ async function scenario(concurrency, durationMs) {
       searchBacklogLeft = await backlog();
     }
     const searchCatchUpMs = searchBacklogLeft === 0 ? performance.now() - caughtUpFrom : NaN;
+    // The server's CPU per acknowledged span, all threads, with the search index caught up: what
+    // each span costs it to decode, map, store and index (the load generator's is not included).
+    const serverCpuUsPerSpan = ((server.cpuMillis() - cpuAtStart) * 1000) / load.ackedSpans;
     const observations = (await getJson(server.url, "/api/public/observations?limit=1")).meta.totalItems;
     const traces = (await getJson(server.url, "/api/public/traces?limit=1&fields=core")).meta.totalItems;
     const exitCode = await server.stop();
@@ -104,6 +108,7 @@ async function scenario(concurrency, durationMs) {
       ...load,
       searchBacklogAtEnd,
       searchCatchUpMs,
+      serverCpuUsPerSpan,
       storedObservations: observations,
       storedTraces: traces,
       expectedTraces: load.ackedRequests * TRACES_PER_REQUEST,

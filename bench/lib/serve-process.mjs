@@ -1,14 +1,40 @@
 // The real `sightline serve` as a child process, for the benchmarks that drive it over loopback.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "packages", "cli", "dist", "main.js");
 
+/** Clock ticks per second of /proc's CPU times (`getconf CLK_TCK`; 100 on Linux when it cannot be asked). */
+let clockTicks;
+function ticksPerSecond() {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+/** CPU time (user + system, every thread) a process has used so far, in ms; NaN where /proc is missing. */
+export function processCpuMillis(pid) {
+  try {
+    // The fields after the command name (which may hold spaces and parentheses): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond();
+  } catch {
+    return NaN;
+  }
+}
+
 /**
  * Starts `sightline serve --port 0 --data-dir <dataDir>` with this init key pair (and `env` on top);
- * resolves with its URL, its stderr so far, and `stop()` (SIGTERM, SIGKILL after 30 s; resolves
- * with the exit code). The child is added to `children` while it runs, for the caller's clean-up.
+ * resolves with its URL, its stderr so far, `cpuMillis()` (the CPU time it has used, every thread)
+ * and `stop()` (SIGTERM, SIGKILL after 30 s; resolves with the exit code). The child is added to `children` while it runs, for the caller's clean-up.
  */
 export function startServe(dataDir, { publicKey, secretKey, env = {}, children }) {
   // This checkout's CLI, or another build's (`SIGHTLINE_BENCH_CLI`, for A/B runs of two builds).
@@ -40,6 +66,7 @@ export function startServe(dataDir, { publicKey, secretKey, env = {}, children }
       resolve({
         url: match[1],
         stderr: () => err,
+        cpuMillis: () => processCpuMillis(child.pid),
         stop: async () => {
           child.kill("SIGTERM");
           const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
