@@ -158,6 +158,7 @@ function scanKey(text: string, i: number, end: number): number {
  * backslash, control characters and surrogates. Sticky, so `lastIndex` walks the text; the regular
  * expression engine skips such a run several times faster than a loop over `charCodeAt`.
  */
+// eslint-disable-next-line no-control-regex -- control characters end a run: they are the point
 const PLAIN_RUN = /[^"\\\u0000-\u001f\ud800-\udfff]*/y;
 
 /** A string starting at its opening quote; the index after the closing quote, or -1. */
