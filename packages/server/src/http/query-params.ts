@@ -42,8 +42,12 @@ function normalizeZone(zone: string): string {
  * text cannot), and a store would fail on it rather than find nothing.
  */
 export function withoutNul(name: string, value: string): string {
-  if (value.includes("\u0000")) throw invalid(`${name} must not contain a NUL character (\\u0000), got ${JSON.stringify(value)}.`);
+  if (value.includes("\u0000")) throw invalid(nulMessage(name, value));
   return value;
+}
+
+function nulMessage(name: string, value: string): string {
+  return `${name} must not contain a NUL character (\\u0000), got ${JSON.stringify(value)}.`;
 }
 
 /**
@@ -52,7 +56,7 @@ export function withoutNul(name: string, value: string): string {
  */
 export function pathParam(c: { req: { param(name: string): string | undefined } }, name: string): string {
   const value = c.req.param(name) ?? "";
-  if (value.includes("\u0000")) throw new HttpError(400, "invalid_path", `${name} must not contain a NUL character (\\u0000), got ${JSON.stringify(value)}.`);
+  if (value.includes("\u0000")) throw new HttpError(400, "invalid_path", nulMessage(name, value));
   return value;
 }
 

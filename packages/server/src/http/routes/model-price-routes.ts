@@ -6,7 +6,7 @@ import { readJsonObject } from "../json-body.js";
 import { pathParam } from "../query-params.js";
 import { modelPriceToApi, parseModelPriceBody, parseRecomputeBody } from "../model-price-body.js";
 import { requireAuth } from "../require-auth.js";
-import { requireUiAccess } from "../ui/ui-access.js";
+import { requireUiAccess, uiProjectParam } from "../ui/ui-access.js";
 import type { UiAccess } from "../ui/ui-access.js";
 
 /** The longest custom-price or recompute body accepted. */
@@ -30,13 +30,7 @@ export const MODEL_PRICE_ROUTE_METHODS: ReadonlyArray<readonly [string, readonly
 export function registerModelPriceRoutes(app: SightlineApp, deps: RouteDeps, access: UiAccess): void {
   const auth = requireAuth(deps.authenticator);
   const ui = requireUiAccess(access, deps.store);
-  const projectParam = async (c: Context<AppEnv>): Promise<string> => {
-    const projectId = pathParam(c, "projectId");
-    if (!(await deps.store.listProjects()).some((p) => p.id === projectId)) {
-      throw new HttpError(404, "project_not_found", `No project ${JSON.stringify(projectId.slice(0, 100))}.`);
-    }
-    return projectId;
-  };
+  const projectParam = (c: Context<AppEnv>): Promise<string> => uiProjectParam(c, deps.store);
   const publicProject = async (c: Context<AppEnv>) => c.get("auth").projectId;
 
   for (const [base, guard, project] of [

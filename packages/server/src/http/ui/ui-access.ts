@@ -6,6 +6,7 @@ import type { TraceStore } from "../../storage/trace-store.js";
 import type { AppEnv } from "../app-env.js";
 import type { AuthenticatedKey } from "../authenticator.js";
 import { HttpError } from "../http-error.js";
+import { pathParam } from "../query-params.js";
 import { SESSION_COOKIE, UiSessions } from "./ui-sessions.js";
 
 /** The header the UI sends to choose a project (session and open access only). */
@@ -64,11 +65,7 @@ export class UiAccess {
           : "Sign in with the admin password (POST /api/ui/login), or send HTTP Basic auth with a project's API keys.",
       );
     }
-    const projectId = c.req.header(PROJECT_HEADER)?.trim() || DEFAULT_UI_PROJECT;
-    const projects = await store.listProjects();
-    if (!projects.some((p) => p.id === projectId)) {
-      throw new HttpError(404, "project_not_found", `No project ${JSON.stringify(projectId.slice(0, 100))}.`);
-    }
+    const projectId = await existingProject(store, c.req.header(PROJECT_HEADER)?.trim() || DEFAULT_UI_PROJECT);
     return { projectId, keyId: "ui-session", publicKey: "" };
   }
 }
@@ -95,4 +92,17 @@ export function requireUiAccess(access: UiAccess, store: TraceStore) {
     c.set("auth", await access.authorize(c, store));
     await next();
   });
+}
+
+/** `projectId` when that project exists; else a 404 `project_not_found`. */
+export async function existingProject(store: TraceStore, projectId: string): Promise<string> {
+  if (!(await store.listProjects()).some((p) => p.id === projectId)) {
+    throw new HttpError(404, "project_not_found", `No project ${JSON.stringify(projectId.slice(0, 100))}.`);
+  }
+  return projectId;
+}
+
+/** The `:projectId` path parameter of a UI project route, when that project exists (else a 404; a NUL in it is a 400). */
+export function uiProjectParam(c: Context<AppEnv>, store: TraceStore): Promise<string> {
+  return existingProject(store, pathParam(c, "projectId"));
 }

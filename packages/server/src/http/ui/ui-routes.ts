@@ -11,7 +11,7 @@ import { pathParam } from "../query-params.js";
 import { normalizeIdParam } from "../routes/trace-routes.js";
 import { structureOf, treeColumns } from "./trace-tree-columns.js";
 import type { UiAccess } from "./ui-access.js";
-import { requireUiAccess } from "./ui-access.js";
+import { requireUiAccess, uiProjectParam } from "./ui-access.js";
 import { passwordMatches, SESSION_COOKIE } from "./ui-sessions.js";
 import { MAX_RETENTION_DAYS } from "../../config.js";
 
@@ -90,13 +90,7 @@ export function registerUiRoutes(app: SightlineApp, deps: RouteDeps, access: UiA
     return c.json({ data: projects.map((p) => ({ id: p.id, name: p.name })) });
   });
 
-  const projectParam = async (c: Context<AppEnv>): Promise<string> => {
-    const projectId = pathParam(c, "projectId");
-    if (!(await deps.store.listProjects()).some((p) => p.id === projectId)) {
-      throw new HttpError(404, "project_not_found", `No project ${JSON.stringify(projectId.slice(0, 100))}.`);
-    }
-    return projectId;
-  };
+  const projectParam = (c: Context<AppEnv>): Promise<string> => uiProjectParam(c, deps.store);
 
   app.get("/api/ui/projects/:projectId/keys", ui, async (c) => {
     const keys = await deps.store.listApiKeys(await projectParam(c));
