@@ -38,13 +38,17 @@ const writePages = (db: Database.Database, rows: number) => {
     for (let i = 0; i < rows; i++) insert.run("x".repeat(3_000));
   })();
 };
+/** A fresh WAL database's writer, and a checkpointer on connections of its own that restarts past `restartPages`. */
+function writerAndCheckpointer(restartPages: number): { file: string; writer: Database.Database; checkpointer: WalCheckpointer } {
+  const file = tempFile();
+  const writer = walDatabase(file);
+  return { file, writer, checkpointer: new WalCheckpointer(new Database(file), new Database(file), restartPages) };
+}
 const walPages = (db: Database.Database) => Number((db.pragma("wal_checkpoint(PASSIVE)") as Array<{ log: number }>)[0]?.log);
 
 describe("WalCheckpointer", () => {
   it("below the restart size only copies; past it, it copies all under the write lock, and the next write starts the WAL over", () => {
-    const file = tempFile();
-    const writer = walDatabase(file);
-    const checkpointer = new WalCheckpointer(new Database(file), new Database(file), 100);
+    const { writer, checkpointer } = writerAndCheckpointer(100);
     writePages(writer, 20);
     const small = checkpointer.checkpoint();
     assert.equal(small.restartable, false);
@@ -60,9 +64,7 @@ describe("WalCheckpointer", () => {
   });
 
   it("leaves the restart to its next turn when another connection holds the write lock, without failing or blocking it", () => {
-    const file = tempFile();
-    const writer = walDatabase(file);
-    const checkpointer = new WalCheckpointer(new Database(file), new Database(file), 10);
+    const { writer, checkpointer } = writerAndCheckpointer(10);
     writePages(writer, 100);
     writer.exec("BEGIN IMMEDIATE");
     const started = performance.now();
@@ -76,9 +78,7 @@ describe("WalCheckpointer", () => {
   });
 
   it("with nothing written since the WAL became restartable, leaves the write lock alone (an idle server)", () => {
-    const file = tempFile();
-    const writer = walDatabase(file);
-    const checkpointer = new WalCheckpointer(new Database(file), new Database(file), 10);
+    const { file, writer, checkpointer } = writerAndCheckpointer(10);
     writePages(writer, 100);
     assert.equal(checkpointer.checkpoint().restartable, true);
     // Another connection holds the write lock: a checkpoint that wanted it would wait and give up.
