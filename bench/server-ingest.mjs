@@ -1,19 +1,23 @@
 // Server ingestion benchmark (see bench/README.md, "Server benchmark"): the REAL `sightline serve`
 // process on a fresh data dir, driven over loopback by a separate load-generator process
 // (bench/ingest-load.mjs) with 512-span OTLP/protobuf requests, at each concurrency for a bounded
-// time; the stored span count is read back through the REST API afterwards. Next to it, the raw
-// insert limit of the same rows straight into SQLite (bench/raw-insert.mjs), in the same run.
+// time; the stored span count is read back through the REST API afterwards. Next to it, in the same
+// run: the minimal server of the performance anchors (§B5, bench/minimal-server.mjs) under the same
+// load right after each scenario, the baseline the goals were set against, and the raw insert limit
+// of the same rows straight into SQLite (bench/raw-insert.mjs).
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
 import { TRACES_PER_REQUEST } from "./lib/ingest-payload.mjs";
 import { startServe as startServeProcess } from "./lib/serve-process.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const LOADGEN = join(HERE, "ingest-load.mjs");
 const RAW = join(HERE, "raw-insert.mjs");
+const MINIMAL = join(HERE, "minimal-server.mjs");
 const PUBLIC_KEY = "pk-lf-bench";
 const SECRET_KEY = "sk-lf-bench";
 
@@ -120,17 +124,48 @@ async function scenario(concurrency, durationMs) {
   }
 }
 
+/** The same load on the anchors' minimal server (fresh data dir); the rows it stored are counted in its file afterwards. */
+async function minimalScenario(concurrency, durationMs) {
+  const dataDir = tempDir("sightline-bench-minimal-");
+  const server = await startServeProcess(dataDir, { children, args: [MINIMAL, dataDir] });
+  try {
+    const cpuAtStart = server.cpuMillis();
+    const load = await runJson(LOADGEN, [server.url, PUBLIC_KEY, SECRET_KEY, String(concurrency), String(durationMs)], {
+      timeoutMs: durationMs + 120_000,
+    });
+    const serverCpuUsPerSpan = ((server.cpuMillis() - cpuAtStart) * 1000) / load.ackedSpans;
+    const exitCode = await server.stop();
+    const db = new Database(join(dataDir, "minimal.db"), { readonly: true });
+    const storedObservations = db.prepare("SELECT count(*) FROM spans").pluck().get();
+    db.close();
+    return { ...load, serverCpuUsPerSpan, storedObservations, serverExitCode: exitCode };
+  } finally {
+    await server.stop().catch(() => undefined);
+    removeDir(dataDir);
+  }
+}
+
 /**
- * Runs the ingestion scenarios (each on a fresh server and data dir) and the raw insert limit.
- * Returns `{ scenarios, raw, warnings }`.
+ * Runs the ingestion scenarios (each on a fresh server and data dir), each followed by the same
+ * load on the minimal server (unless `skipMinimal`), and the raw insert limit (unless `skipRaw`).
+ * Returns `{ scenarios, minimal, raw, warnings }` (`minimal[i]` ran right after `scenarios[i]`).
  */
-export async function runIngestSection({ durationMs, concurrencies, log = console.log, skipRaw = false }) {
+export async function runIngestSection({ durationMs, concurrencies, log = console.log, skipRaw = false, skipMinimal = false }) {
   const warnings = [];
   const scenarios = [];
+  const minimal = [];
   for (const concurrency of concurrencies) {
     log(`  ingest: c=${concurrency} for ${durationMs / 1000} s ...`);
     const result = await scenario(concurrency, durationMs);
     scenarios.push(result);
+    if (!skipMinimal) {
+      log(`  minimal server (same-run baseline): c=${concurrency} for ${durationMs / 1000} s ...`);
+      const base = await minimalScenario(concurrency, durationMs);
+      minimal.push(base);
+      if (base.storedObservations !== base.ackedSpans) {
+        warnings.push(`minimal server, c=${concurrency}: ${base.ackedSpans} spans acknowledged but ${base.storedObservations} stored`);
+      }
+    }
     if (result.storedObservations !== result.ackedSpans) {
       warnings.push(`c=${concurrency}: ${result.ackedSpans} spans acknowledged but the API reports ${result.storedObservations} stored`);
     }
@@ -141,7 +176,7 @@ export async function runIngestSection({ durationMs, concurrencies, log = consol
     if (failed.length > 0) warnings.push(`c=${concurrency}: failed requests by status ${JSON.stringify(result.failures)}`);
     if (result.serverExitCode !== 0) warnings.push(`c=${concurrency}: the server exited with ${result.serverExitCode} on SIGTERM`);
   }
-  if (skipRaw) return { scenarios, raw: null, warnings };
+  if (skipRaw) return { scenarios, minimal, raw: null, warnings };
   log(`  raw insert limit: ${durationMs / 1000} s of inserts ...`);
   const rawDir = tempDir("sightline-bench-raw-");
   let raw;
@@ -150,7 +185,7 @@ export async function runIngestSection({ durationMs, concurrencies, log = consol
   } finally {
     removeDir(rawDir);
   }
-  return { scenarios, raw, warnings };
+  return { scenarios, minimal, raw, warnings };
 }
 
 export { cleanUp as killServerBenchChildren };

@@ -32,14 +32,16 @@ export function processCpuMillis(pid) {
 }
 
 /**
- * Starts `sightline serve --port 0 --data-dir <dataDir>` with this init key pair (and `env` on top);
- * resolves with its URL, its stderr so far, `cpuMillis()` (the CPU time it has used, every thread)
- * and `stop()` (SIGTERM, SIGKILL after 30 s; resolves with the exit code). The child is added to `children` while it runs, for the caller's clean-up.
+ * Starts `sightline serve --port 0 --data-dir <dataDir>` with this init key pair (and `env` on top),
+ * or with `args`, another node script that prints the same "listening on <url>" and "Press Ctrl+C"
+ * lines (the benchmark's minimal server); resolves with its URL, its stderr so far, `cpuMillis()`
+ * (the CPU time it has used, every thread) and `stop()` (SIGTERM, SIGKILL after 30 s; resolves with
+ * the exit code). The child is added to `children` while it runs, for the caller's clean-up.
  */
-export function startServe(dataDir, { publicKey, secretKey, env = {}, children }) {
+export function startServe(dataDir, { publicKey, secretKey, env = {}, children, args }) {
   // This checkout's CLI, or another build's (`SIGHTLINE_BENCH_CLI`, for A/B runs of two builds).
   const cli = process.env.SIGHTLINE_BENCH_CLI ?? CLI;
-  const child = spawn(process.execPath, [cli, "serve", "--port", "0", "--data-dir", dataDir], {
+  const child = spawn(process.execPath, args ?? [cli, "serve", "--port", "0", "--data-dir", dataDir], {
     env: { ...process.env, SIGHTLINE_PORT: undefined, SIGHTLINE_HOST: undefined, SIGHTLINE_INIT_PUBLIC_KEY: publicKey, SIGHTLINE_INIT_SECRET_KEY: secretKey, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -57,7 +59,7 @@ export function startServe(dataDir, { publicKey, secretKey, env = {}, children }
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`sightline serve did not start in 20 s.\nstdout: ${out}\nstderr: ${err}`));
+      reject(new Error(`${args?.[0] ?? "sightline serve"} did not start in 20 s.\nstdout: ${out}\nstderr: ${err}`));
     }, 20_000);
     child.stdout.on("data", () => {
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
@@ -78,7 +80,7 @@ export function startServe(dataDir, { publicKey, secretKey, env = {}, children }
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`sightline serve exited (${code}) before it listened.\nstderr: ${err}`));
+      reject(new Error(`${args?.[0] ?? "sightline serve"} exited (${code}) before it listened.\nstderr: ${err}`));
     });
   });
 }
