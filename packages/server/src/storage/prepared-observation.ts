@@ -1,6 +1,7 @@
 import { searchVectorOf } from "./postgres/pg-lexemes.js";
 import type { LevelName, ObservationRecord, ObservationTypeName } from "./records.js";
 import { OBSERVATION_COLUMNS, contributionOfRow, observationValues } from "./sqlite/observation-row.js";
+import type { TraceFactsMemo } from "./sqlite/observation-row.js";
 import type { ObservationContribution } from "./trace-derivation.js";
 
 const column = (name: (typeof OBSERVATION_COLUMNS)[number]): number => OBSERVATION_COLUMNS.indexOf(name);
@@ -93,13 +94,13 @@ export class PreparedObservation {
     return this.values.length > OBSERVATION_COLUMNS.length ? this.values.slice(0, OBSERVATION_COLUMNS.length) : this.values;
   }
 
-  /** What this observation contributes to its trace (as `contributionOfRow` reads it from a stored row). */
-  contribution(): ObservationContribution {
+  /** What this observation contributes to its trace (as `contributionOfRow` reads it from a stored row, with `memo`). */
+  contribution(memo?: TraceFactsMemo): ObservationContribution {
     const row: Record<string, unknown> = {};
     for (const [name, index] of CONTRIBUTION_COLUMNS) row[name] = this.values[index];
     row["has_trace_input"] = this.values[TRACE_INPUT] === null ? 0 : 1;
     row["has_trace_output"] = this.values[TRACE_OUTPUT] === null ? 0 : 1;
-    return contributionOfRow(row);
+    return contributionOfRow(row, memo);
   }
 }
 

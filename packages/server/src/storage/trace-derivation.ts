@@ -47,11 +47,11 @@ export interface ObservationContribution {
   levelRank: number;
   tokens: number;
   costPico: bigint;
-  fields: Partial<Record<ScalarTraceField, string>>;
+  fields: Readonly<Partial<Record<ScalarTraceField, string>>>;
   public: boolean;
   /** Sorted, unique. */
-  tags: string[];
-  metadata: Record<string, unknown>;
+  tags: readonly string[];
+  metadata: Readonly<Record<string, unknown>>;
   hasInput: boolean;
   hasOutput: boolean;
 }
@@ -167,17 +167,38 @@ export function isPresent(value: unknown): boolean {
   return value !== undefined && value !== null;
 }
 
-/** Normalises what an observation says about its trace. */
-export function contributionOf(source: ContributionSource): ObservationContribution {
+/**
+ * The part of an observation's contribution that comes from its trace contribution alone
+ * (`ContributionSource.trace`), normalised. The observations of one trace usually carry the same
+ * trace contribution, so several contributions may share one (derivation only reads it).
+ */
+export interface TraceFacts {
+  readonly fields: Readonly<Partial<Record<ScalarTraceField, string>>>;
+  readonly public: boolean;
+  /** Sorted, unique. */
+  readonly tags: readonly string[];
+  readonly metadata: Readonly<Record<string, unknown>>;
+}
+
+/** Normalises a trace contribution: empty strings dropped, tags sorted and unique (`trace.metadata` is kept as it is). */
+export function traceFactsOf(trace: TraceContribution): TraceFacts {
   const fields: Partial<Record<ScalarTraceField, string>> = {};
   for (const field of SCALAR_TRACE_FIELDS) {
-    const value = source.trace[field];
+    const value = trace[field];
     if (typeof value === "string" && value !== "") fields[field] = value;
   }
-  const tags = Array.isArray(source.trace.tags)
-    ? [...new Set(source.trace.tags.filter((tag): tag is string => typeof tag === "string" && tag !== ""))].sort()
-    : [];
-  const metadata = isPlainObject(source.trace.metadata) ? source.trace.metadata : {};
+  const tags = Array.isArray(trace.tags) ? [...new Set(trace.tags.filter((tag): tag is string => typeof tag === "string" && tag !== ""))].sort() : [];
+  const metadata = isPlainObject(trace.metadata) ? trace.metadata : {};
+  return { fields, public: trace.public === true, tags, metadata };
+}
+
+/** Normalises what an observation says about its trace. */
+export function contributionOf(source: ContributionSource): ObservationContribution {
+  return contributionFrom(source, traceFactsOf(source.trace));
+}
+
+/** `contributionOf` with the trace contribution already normalised (`traceFactsOf`). */
+export function contributionFrom(source: Omit<ContributionSource, "trace">, facts: TraceFacts): ObservationContribution {
   return {
     id: source.id,
     startNs: source.startNs,
@@ -188,10 +209,10 @@ export function contributionOf(source: ContributionSource): ObservationContribut
     levelRank: LEVEL_RANK[source.level] ?? LEVEL_RANK.DEFAULT,
     tokens: source.tokens,
     costPico: source.costPico,
-    fields,
-    public: source.trace.public === true,
-    tags,
-    metadata,
+    fields: facts.fields,
+    public: facts.public,
+    tags: facts.tags,
+    metadata: facts.metadata,
     hasInput: source.hasInput,
     hasOutput: source.hasOutput,
   };

@@ -5,7 +5,7 @@ import type { InsertResult } from "../trace-store.js";
 import { addContribution, deriveTrace, newAggregate, replaceContribution } from "../trace-derivation.js";
 import type { ObservationContribution, TraceAggregate } from "../trace-derivation.js";
 import { parseAggregate, serializeAggregate } from "../trace-aggregate-json.js";
-import { CONTRIBUTION_SELECT, contributionOfRow } from "../sqlite/observation-row.js";
+import { CONTRIBUTION_SELECT, TraceFactsMemo, contributionOfRow } from "../sqlite/observation-row.js";
 import type { TraceSummary } from "../sqlite/group-aggregates.js";
 import { summaryOf } from "../sqlite/trace-row.js";
 import type { BulkInsert } from "./pg-bulk-insert.js";
@@ -97,6 +97,7 @@ export class PgObservationWriter {
     const traceValues: unknown[][] = [];
     const changes: Array<{ old: TraceSummary | null; next: TraceSummary }> = [];
     const changed: string[] = [];
+    const traceFacts = new TraceFactsMemo();
     for (const [traceId, group] of byTrace) {
       const old = states.get(traceId) ?? null;
       let aggregate: TraceAggregate | null = old === null ? null : parseAggregate(old.derivation);
@@ -106,7 +107,7 @@ export class PgObservationWriter {
       let maxStartNs = old?.maxStartNs ?? group[0]?.startTimeNs ?? 0n;
       for (const record of group) {
         if (record.startTimeNs > maxStartNs) maxStartNs = record.startTimeNs;
-        const contribution = record.contribution();
+        const contribution = record.contribution(traceFacts);
         const previous = current.get(record.id) ?? stored.get(copyKey(traceId, record.id));
         if (previous !== undefined) count(previous, -1);
         count(record, 1);

@@ -2,7 +2,7 @@ import { it } from "node:test";
 import assert from "node:assert/strict";
 import { JsonText, PreparedObservation } from "@sightline/server";
 import type { ObservationRecord, TraceStore } from "@sightline/server";
-import { realisticTrace, seededRandom } from "../store-fixtures.js";
+import { BASE_NS, observation, realisticTrace, seededRandom } from "../store-fixtures.js";
 import { OTHER_PROJECT, PROJECT, withProjects } from "./with-store.js";
 
 /** Everything a store answers about one trace, without the project id (the two copies differ only there). */
@@ -54,5 +54,28 @@ export function describePreparedObservationContract(open: () => Promise<TraceSto
       assert.deepEqual(await readBack(store, fourth, traceId), plain);
       await store.insertObservations(fourth, records.map(acrossThreads));
       assert.deepEqual(await readBack(store, fourth, traceId), plain);
+    }));
+
+  it("reads each observation's own trace contribution when consecutive ones repeat, alternate or differ", () =>
+    withProjects(open, async (store) => {
+      const traceId = "f".repeat(32);
+      const a = { userId: "u-a", tags: ["a"], metadata: { k: "from-a" } };
+      const b = { userId: "u-b", tags: ["b"], metadata: { k: "from-b", z: 1 } };
+      const span = (n: number, startOffsetNs: bigint, trace: ObservationRecord["trace"]) =>
+        observation({ id: `${n}`.padStart(16, "0"), traceId, startTimeNs: BASE_NS + startOffsetNs, parentObservationId: n === 1 ? null : "1".padStart(16, "0"), trace });
+      // The writers parse a text once for a run of equal ones: B between two As, then a text with
+      // nothing in common, then A again, must each count for their own observation.
+      const records = [span(1, 10n, a), span(2, 20n, a), span(3, 5n, b), span(4, 30n, a), span(5, 40n, { public: true, tags: ["c", "a"] }), span(6, 1n, { tags: [] })];
+      await store.insertObservations(PROJECT, records.map(acrossThreads));
+      const trace = await store.getTrace(PROJECT, traceId);
+      assert.deepEqual(
+        { userId: trace?.userId, tags: trace?.tags, metadata: trace?.metadata, public: trace?.public },
+        { userId: "u-b", tags: ["a", "b", "c"], metadata: { k: "from-b", z: 1 }, public: true },
+      );
+      // One observation a request: the same trace.
+      const single = `${OTHER_PROJECT}-single`;
+      await store.ensureProject({ id: single, name: single });
+      for (const record of records) await store.insertObservations(single, [acrossThreads(record)]);
+      assert.deepEqual(await readBack(store, single, traceId), await readBack(store, PROJECT, traceId));
     }));
 }
