@@ -154,6 +154,34 @@ describe("decodeOtlpProtobuf: the wire format", () => {
     assert.equal(decodeSpan(pb.len(5, invalid("long".repeat(20)))).name, `${"long".repeat(20)}\ufffd\ufffd(é`);
   });
 
+  it("decodes texts that recur across spans and requests exactly, however alike their bytes", () => {
+    // Short keys, names and values are decoded once and reused while their bytes recur: texts that
+    // differ in one byte, texts of equal hash ("Aa" and "BB" hash alike), invalid UTF-8, and more
+    // distinct texts than the reuse table holds must each still decode to themselves.
+    const invalid = Buffer.concat([Buffer.from("bad"), Buffer.from([0xff, 0xc3, 0x28])]);
+    const texts = ["xAa", "xBB", "k-0001", "k-0002", "k-0003", "é-ü", "Aa".repeat(8), "BB".repeat(8), "Aa".repeat(4) + "BB".repeat(4)];
+    for (let i = 0; i < 1_500; i++) texts.push(`distinct-${i}`);
+    const expected = (i: number) => texts[(i * 7) % texts.length] as string;
+    for (let request = 0; request < 3; request++) {
+      const spans: Uint8Array[] = [];
+      for (let i = 0; i < 600; i++) {
+        const key = expected(i + request);
+        const attributes = [
+          pb.len(9, keyValue(key, anyValue.string(expected(i + 1)))),
+          pb.len(9, concat(pb.len(1, invalid), pb.len(2, anyValue.string(key)))),
+          pb.len(9, keyValue("same", pb.len(1, invalid))),
+        ];
+        spans.push(concat(spanFields(attributes, { spanId: (i + 1).toString(16).padStart(16, "0") }), pb.str(5, expected(i + 2))));
+      }
+      const decoded = decodeOtlpProtobuf(protobufRequest(...spans));
+      assert.equal(decoded.spans.length, 600);
+      decoded.spans.forEach((span, i) => {
+        assert.equal(span.name, expected(i + 2));
+        assert.deepEqual(span.attributes, { [expected(i + request)]: expected(i + 1), "bad\ufffd\ufffd(": expected(i + request), same: "bad\ufffd\ufffd(" });
+      });
+    }
+  });
+
   it("treats an empty or all-zero parent span id as a root", () => {
     assert.equal(decodeSpan(pb.len(4)).parentSpanId, undefined);
     assert.equal(decodeSpan(pb.hex(4, "0000000000000000")).parentSpanId, undefined);

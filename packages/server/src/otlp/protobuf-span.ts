@@ -81,7 +81,7 @@ function event(r: ProtobufReader, end: number): DecodedSpanEvent {
     if (t === EVENT_TIME) timeUnixNano = r.fixed64(end);
     else if (t === EVENT_NAME) {
       const nameEnd = r.lengthEnd(end);
-      name = r.string(r.pos, nameEnd);
+      name = r.recurringString(r.pos, nameEnd);
       r.pos = nameEnd;
     } else if (t === EVENT_ATTRIBUTES) attribute(r, r.lengthEnd(end), attributes, attributeCount++);
     else r.skip(t, end, EVENT_FIELDS);
@@ -179,7 +179,7 @@ export function decodeProtobufSpan(r: ProtobufReader, end: number, resource: Att
         case SPAN_NAME: {
           where = "name";
           const nameEnd = r.lengthEnd(end);
-          name = r.string(r.pos, nameEnd);
+          name = r.recurringString(r.pos, nameEnd);
           r.pos = nameEnd;
           break;
         }

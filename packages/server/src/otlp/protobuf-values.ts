@@ -64,7 +64,7 @@ export function anyValue(r: ProtobufReader, end: number, depth: number): AnyValu
     switch (t) {
       case ANY_STRING: {
         const valueEnd = r.lengthEnd(end);
-        value = r.string(r.pos, valueEnd);
+        value = r.recurringString(r.pos, valueEnd);
         r.pos = valueEnd;
         break;
       }
@@ -123,7 +123,7 @@ export function keyValue(r: ProtobufReader, end: number, into: AttributeMap, dep
     const t = r.uint32(end);
     if (t === KV_KEY) {
       const keyEnd = r.lengthEnd(end);
-      key = r.string(r.pos, keyEnd);
+      key = r.recurringString(r.pos, keyEnd);
       r.pos = keyEnd;
     } else if (t === KV_VALUE) {
       const valueEnd = r.lengthEnd(end);
