@@ -3,8 +3,14 @@ import type Database from "better-sqlite3";
 /** The WAL size, in pages, past which a checkpoint also lets the writer start the WAL over: 64 MiB of 8 KiB pages. */
 export const DEFAULT_WAL_RESTART_PAGES = 8_192;
 
-/** PASSIVE rounds before the locked one: each copies what the writer appended during the round before. */
-const CATCH_UP_ROUNDS = 3;
+/**
+ * PASSIVE rounds before the locked one, at most: each copies what the writer appended during the
+ * round before, so the last, locked round has little left to copy. Six instead of three: the
+ * locked round (which the writer waits for) took 11-13 ms instead of 18-22 ms at the median and the
+ * c=1 p99 acknowledgement latency went from 42-51 to 35-36 ms (three alternating 15 s runs each);
+ * at c=4 the same throughput, p99 118-165 ms against 138-221.
+ */
+const CATCH_UP_ROUNDS = 6;
 
 /** How long the checkpointer waits for the write lock before it leaves the restart to its next turn. */
 export const WAL_RESTART_LOCK_WAIT_MILLIS = 50;
@@ -32,7 +38,8 @@ export interface CheckpointResult {
  * (`BEGIN IMMEDIATE`, waiting at most `WAL_RESTART_LOCK_WAIT_MILLIS`, else it tries again next time;
  * the wait holds up no one)
  * for one last round: with nothing appended meanwhile the whole WAL is copied, and the next write
- * transaction starts the WAL over. The writer waits only for that last round (9–60 ms measured).
+ * transaction starts the WAL over. The writer waits only for that last round (with 512-span
+ * requests at c=1: 11-13 ms at the median, 26-45 ms at most, every 1-1.5 s).
  */
 export class WalCheckpointer {
   /**
@@ -59,7 +66,13 @@ export class WalCheckpointer {
     const walPages = this.passive();
     if (walPages <= this.restartPages) return { walPages, restartable: false };
     if (walPages === this.restartableAt) return { walPages, restartable: true };
-    for (let round = 0; round < CATCH_UP_ROUNDS; round++) this.passive();
+    // Rounds stop early once one finds nothing appended since the round before (ingestion paused).
+    let seen = walPages;
+    for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
+      const pages = this.passive();
+      if (pages === seen) break;
+      seen = pages;
+    }
     if (!this.tryLock()) return { walPages, restartable: false };
     try {
       this.restartableAt = this.passive();
