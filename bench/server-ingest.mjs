@@ -83,15 +83,31 @@ async function getJson(url, path) {
   return res.json();
 }
 
-/** One load scenario on a fresh server: the load generator's figures plus what the API reports stored. */
-async function scenario(concurrency, durationMs) {
-  const dataDir = tempDir("sightline-bench-serve-");
-  const server = await startServe(dataDir);
+/**
+ * Starts a server on a fresh data dir (`start(dataDir)`), drives it with the load generator, and
+ * returns the load generator's figures with what `measure({ server, dataDir, load, cpuUsPerSpan })`
+ * adds (`cpuUsPerSpan()`: the server's CPU, all threads, since the load began, per acknowledged
+ * span). The server is stopped and its data dir removed in any case.
+ */
+async function underLoad(prefix, start, concurrency, durationMs, measure) {
+  const dataDir = tempDir(prefix);
+  const server = await start(dataDir);
   try {
     const cpuAtStart = server.cpuMillis();
     const load = await runJson(LOADGEN, [server.url, PUBLIC_KEY, SECRET_KEY, String(concurrency), String(durationMs)], {
       timeoutMs: durationMs + 120_000,
     });
+    const cpuUsPerSpan = () => ((server.cpuMillis() - cpuAtStart) * 1000) / load.ackedSpans;
+    return { ...load, ...(await measure({ server, dataDir, load, cpuUsPerSpan })) };
+  } finally {
+    await server.stop().catch(() => undefined);
+    removeDir(dataDir);
+  }
+}
+
+/** One load scenario on a fresh server: the load generator's figures plus what the API reports stored. */
+function scenario(concurrency, durationMs) {
+  return underLoad("sightline-bench-serve-", startServe, concurrency, durationMs, async ({ server, load, cpuUsPerSpan }) => {
     // How far the background search indexing is behind when the load stops, and how long it takes to catch up.
     const backlog = async () => (await getJson(server.url, "/api/public/health?details=true")).searchBacklog;
     const searchBacklogAtEnd = await backlog();
@@ -102,47 +118,34 @@ async function scenario(concurrency, durationMs) {
       searchBacklogLeft = await backlog();
     }
     const searchCatchUpMs = searchBacklogLeft === 0 ? performance.now() - caughtUpFrom : NaN;
-    // The server's CPU per acknowledged span, all threads, with the search index caught up: what
-    // each span costs it to decode, map, store and index (the load generator's is not included).
-    const serverCpuUsPerSpan = ((server.cpuMillis() - cpuAtStart) * 1000) / load.ackedSpans;
+    // The server's CPU per acknowledged span with the search index caught up: what each span costs
+    // it to decode, map, store and index (the load generator's is not included).
+    const serverCpuUsPerSpan = cpuUsPerSpan();
     const observations = (await getJson(server.url, "/api/public/observations?limit=1")).meta.totalItems;
     const traces = (await getJson(server.url, "/api/public/traces?limit=1&fields=core")).meta.totalItems;
-    const exitCode = await server.stop();
     return {
-      ...load,
       searchBacklogAtEnd,
       searchCatchUpMs,
       serverCpuUsPerSpan,
       storedObservations: observations,
       storedTraces: traces,
       expectedTraces: load.ackedRequests * TRACES_PER_REQUEST,
-      serverExitCode: exitCode,
+      serverExitCode: await server.stop(),
     };
-  } finally {
-    await server.stop().catch(() => undefined);
-    removeDir(dataDir);
-  }
+  });
 }
 
 /** The same load on the anchors' minimal server (fresh data dir); the rows it stored are counted in its file afterwards. */
-async function minimalScenario(concurrency, durationMs) {
-  const dataDir = tempDir("sightline-bench-minimal-");
-  const server = await startServeProcess(dataDir, { children, args: [MINIMAL, dataDir] });
-  try {
-    const cpuAtStart = server.cpuMillis();
-    const load = await runJson(LOADGEN, [server.url, PUBLIC_KEY, SECRET_KEY, String(concurrency), String(durationMs)], {
-      timeoutMs: durationMs + 120_000,
-    });
-    const serverCpuUsPerSpan = ((server.cpuMillis() - cpuAtStart) * 1000) / load.ackedSpans;
-    const exitCode = await server.stop();
+function minimalScenario(concurrency, durationMs) {
+  const start = (dataDir) => startServeProcess(dataDir, { children, args: [MINIMAL, dataDir] });
+  return underLoad("sightline-bench-minimal-", start, concurrency, durationMs, async ({ server, dataDir, cpuUsPerSpan }) => {
+    const serverCpuUsPerSpan = cpuUsPerSpan();
+    const serverExitCode = await server.stop();
     const db = new Database(join(dataDir, "minimal.db"), { readonly: true });
     const storedObservations = db.prepare("SELECT count(*) FROM spans").pluck().get();
     db.close();
-    return { ...load, serverCpuUsPerSpan, storedObservations, serverExitCode: exitCode };
-  } finally {
-    await server.stop().catch(() => undefined);
-    removeDir(dataDir);
-  }
+    return { serverCpuUsPerSpan, storedObservations, serverExitCode };
+  });
 }
 
 /**

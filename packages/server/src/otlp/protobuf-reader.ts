@@ -163,7 +163,7 @@ export class ProtobufReader {
    * values (a model, a user id, a tag). A short text whose bytes equal those of one seen lately
    * (`RECENT_TEXTS`) is that same string, without decoding it again, and, once it has been a
    * property key, without V8 hashing and interning a new copy when it becomes one again. Measured
-   * with the benchmark's spans: decoding 28-34% and the ingest worker's whole job 14-18% less CPU;
+   * with the benchmark's spans: decoding 28-34% and the ingest worker's whole job 13-18% less CPU;
    * a text is remembered on its second miss, so spans full of unique values (ids) pay only the hash.
    */
   recurringString(start: number, end: number): string {

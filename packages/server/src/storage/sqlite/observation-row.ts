@@ -98,7 +98,7 @@ export function observationValues(projectId: string, o: ObservationRecord, nowMs
 }
 
 /** The normalised trace facts of a stored `trace_contribution` text. */
-export function traceFactsOfJson(text: unknown): TraceFacts {
+function traceFactsOfJson(text: unknown): TraceFacts {
   return traceFactsOf(asObject(fromJson(text)) as TraceContribution);
 }
 
